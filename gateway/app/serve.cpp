@@ -1,0 +1,155 @@
+#include "gateway/app/serve.hpp"
+
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <csignal>
+#include <condition_variable>
+#include <pqxx/except>
+#include <thread>
+
+#include "gateway/app/dispatcher.hpp"
+#include "gateway/http/server.hpp"
+#include "gateway/http/tls_context.hpp"
+#include "gateway/log/log.hpp"
+#include "gateway/ops/metrics.hpp"
+#include "gateway/ops/openapi.hpp"
+#include "gateway/ops/ops_routes.hpp"
+#include "gateway/ops/readiness.hpp"
+#include "gateway/storage/migrations.hpp"
+#include "gateway/storage/pool.hpp"
+
+namespace siao::app {
+
+namespace net = boost::asio;
+
+namespace {
+
+std::vector<storage::PreparedStatement> prepared_statements() { return {{"ping", "SELECT 1"}}; }
+
+void add_pool_metrics(ops::Metrics& metrics, const storage::Pool& pool) {
+  metrics.add_collector([&pool](ops::PromText& out) {
+    auto s = pool.stats();
+    out.family("siao_db_pool_connections", "gauge", "Database connections by state.");
+    out.sample("siao_db_pool_connections", {{"state", "configured"}}, static_cast<double>(s.size));
+    out.sample("siao_db_pool_connections", {{"state", "open"}}, static_cast<double>(s.connected));
+    out.sample("siao_db_pool_connections", {{"state", "busy"}}, static_cast<double>(s.busy));
+    out.family("siao_db_pool_queued", "gauge", "Database operations waiting for a connection.");
+    out.sample("siao_db_pool_queued", {}, static_cast<double>(s.queued));
+    out.family("siao_db_pool_operations_total", "counter", "Database operations run by the pool.");
+    out.sample("siao_db_pool_operations_total", {}, s.jobs);
+    out.family("siao_db_pool_failures_total", "counter", "Database operations that failed.");
+    out.sample("siao_db_pool_failures_total", {}, s.failures);
+    out.family("siao_db_pool_connects_total", "counter", "Database connections opened.");
+    out.sample("siao_db_pool_connects_total", {}, s.reconnects);
+    out.family("siao_db_pool_wait_seconds_total", "counter", "Time operations waited for a connection.");
+    out.sample("siao_db_pool_wait_seconds_total", {}, static_cast<double>(s.wait_micros_total) / 1e6);
+  });
+}
+
+// Migrations run beside the server: until they succeed, /ready says why not.
+class SchemaKeeper {
+ public:
+  SchemaKeeper(std::string url, ops::Readiness& readiness)
+      : thread_([this, url = std::move(url), &readiness] { run(url, readiness); }) {}
+  ~SchemaKeeper() {
+    {
+      std::lock_guard lock(mutex_);
+      stop_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  void run(const std::string& url, ops::Readiness& readiness) {
+    for (;;) {
+      try {
+        auto report = storage::migrate(url, storage::embedded_migrations());
+        for (int v : report.applied) log::event(log::Level::info, "migration applied", {{"version", std::int64_t{v}}});
+        readiness.set_schema(report.current);
+        return;
+      } catch (const storage::MigrationError& e) {
+        log::event(log::Level::error, "migrations refused", {{"error", std::string_view(e.what())}});
+        readiness.set_schema_error(e.what());
+        return;
+      } catch (const pqxx::broken_connection&) {
+        readiness.set_schema_error("");
+      } catch (const std::exception& e) {
+        log::event(log::Level::error, "migration failed", {{"error", std::string_view(e.what())}});
+        readiness.set_schema_error(e.what());
+      }
+      std::unique_lock lock(mutex_);
+      if (wake_.wait_for(lock, std::chrono::seconds(1), [this] { return stop_; })) return;
+    }
+  }
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+}  // namespace
+
+int serve(const config::Config& cfg) {
+  std::signal(SIGPIPE, SIG_IGN);  // libpq may write to a dead socket
+  log::init(cfg.log_level);
+  log::event(log::Level::info, "starting", {{"version", SIAO_VERSION}});
+
+  net::io_context ioc(cfg.io_threads);
+  ops::Metrics metrics;
+  ops::Readiness readiness;
+  storage::Pool pool(
+      storage::PoolOptions{cfg.database.url, cfg.database.pool_size, cfg.database.max_queue,
+                           cfg.database.statement_timeout, cfg.database.connect_timeout,
+                           cfg.database.reconnect_interval},
+      prepared_statements());
+  add_pool_metrics(metrics, pool);
+
+  std::string openapi;
+  ops::OpsContext ops_context{pool, metrics, readiness, openapi};
+  http::Router router;
+  ops::register_ops_routes(router, ops_context);
+  for (const auto& route : router.routes()) metrics.register_route(route.pattern);
+  openapi = ops::build_openapi(router, SIAO_VERSION);
+  Dispatcher dispatcher(router);
+
+  std::unique_ptr<net::ssl::context> tls;
+  if (!cfg.https_listen.empty()) tls = http::make_server_tls(cfg.tls.cert_file, cfg.tls.key_file);
+  http::Server server(ioc, cfg, [&dispatcher](http::Request& r) { return dispatcher.handle(r); }, metrics,
+                      tls.get());
+  server.start();
+
+  std::optional<SchemaKeeper> schema;
+  if (cfg.database.migrate_on_start) schema.emplace(cfg.database.url, readiness);
+  else readiness.set_schema(storage::embedded_migrations().empty() ? 0 : storage::embedded_migrations().back().version);
+
+  net::signal_set signals(ioc, SIGINT, SIGTERM);
+  net::steady_timer drain_deadline(ioc);
+  signals.async_wait([&](const boost::system::error_code& ec, int signo) {
+    if (ec) return;
+    log::event(log::Level::info, "draining", {{"signal", std::int64_t{signo}}});
+    server.drain([&ioc] { ioc.stop(); });
+    drain_deadline.expires_after(cfg.limits.drain_timeout);
+    drain_deadline.async_wait([&](const boost::system::error_code& tec) {
+      if (tec) return;
+      log::event(log::Level::warn, "drain timeout: closing the remaining connections");
+      server.close_all();
+      ioc.stop();
+    });
+  });
+
+  std::vector<std::thread> threads;
+  for (int i = 1; i < cfg.io_threads; ++i) threads.emplace_back([&ioc] { ioc.run(); });
+  ioc.run();
+  for (auto& t : threads) t.join();
+
+  schema.reset();
+  pool.stop();
+  log::event(log::Level::info, "stopped");
+  log::flush();
+  return 0;
+}
+
+}  // namespace siao::app

@@ -1,0 +1,11 @@
+#pragma once
+#include "gateway/config/config.hpp"
+
+namespace siao::app {
+
+// Builds the gateway's parts in dependency order, serves until SIGTERM/SIGINT,
+// drains, and tears them down in reverse. Returns the process exit code.
+int serve(const config::Config& config);
+
+
+}  // namespace siao::app

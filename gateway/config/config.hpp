@@ -1,0 +1,64 @@
+#pragma once
+// Gateway configuration: defaults, then a JSON file (--config), then environment
+// variables. A bad value stops start-up with an error naming the key.
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <stdexcept>
+#include <string>
+
+namespace siao::config {
+
+using Millis = std::chrono::milliseconds;
+
+struct Limits {
+  std::size_t header_bytes = 16 * 1024;
+  std::size_t body_bytes = 1024 * 1024;
+  Millis read_timeout{10'000};       // a whole request, once its first byte arrived
+  Millis idle_timeout{30'000};       // between keep-alive requests
+  Millis write_timeout{10'000};
+  Millis handshake_timeout{10'000};  // TLS
+  std::size_t max_connections = 10'000;
+  Millis drain_timeout{20'000};      // SIGTERM: how long requests in flight may finish
+};
+
+struct Database {
+  std::string url;
+  int pool_size = 4;
+  std::size_t max_queue = 4096;  // waiting database jobs before 503
+  Millis statement_timeout{5'000};
+  Millis connect_timeout{3'000};
+  Millis reconnect_interval{250};
+  bool migrate_on_start = true;
+};
+
+struct Tls {
+  std::string cert_file;
+  std::string key_file;
+};
+
+struct Config {
+  std::string http_listen = "127.0.0.1:8080";  // empty: no plain HTTP listener
+  std::string https_listen;                    // empty: no TLS listener
+  Tls tls;
+  Limits limits;
+  Database database;
+  int io_threads = 2;
+  std::string log_level = "info";
+  std::string contracts_dir = "contracts";
+};
+
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+using EnvLookup = std::function<const char*(const char*)>;
+
+// `path` may be empty (no file).
+Config load(const std::string& path, const EnvLookup& env);
+
+// The documented keys: file key, environment variable, meaning.
+std::string describe_keys();
+
+}  // namespace siao::config

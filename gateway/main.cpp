@@ -1,0 +1,77 @@
+// siao-gateway: one binary, a verb per job.
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "gateway/app/serve.hpp"
+#include "gateway/config/config.hpp"
+#include "gateway/storage/migrations.hpp"
+
+namespace {
+
+constexpr const char* kUsage = R"(siao-gateway: the interconnection gateway of SI SIAO
+
+Usage:
+  siao-gateway serve   [--config FILE]   serve the APIs until SIGTERM or SIGINT
+  siao-gateway migrate [--config FILE]   bring the database schema up to date, then exit
+  siao-gateway version                   print the version
+  siao-gateway --help                    this text
+
+Configuration comes from defaults, then the JSON file given with --config,
+then these environment variables (file key, variable):
+)";
+
+struct Args {
+  std::string verb;
+  std::string config_file;
+};
+
+Args parse(int argc, char** argv) {
+  Args a;
+  std::vector<std::string> rest(argv + 1, argv + argc);
+  for (std::size_t i = 0; i < rest.size(); ++i) {
+    if (rest[i] == "--config") {
+      if (i + 1 == rest.size()) throw std::runtime_error("--config needs a file");
+      a.config_file = rest[++i];
+    } else if (rest[i] == "--help" || rest[i] == "-h" || rest[i] == "help") {
+      a.verb = "help";
+    } else if (a.verb.empty()) {
+      a.verb = rest[i];
+    } else {
+      throw std::runtime_error("unexpected argument '" + rest[i] + "'");
+    }
+  }
+  return a;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    auto args = parse(argc, argv);
+    if (args.verb.empty() || args.verb == "help") {
+      std::cout << kUsage << siao::config::describe_keys();
+      return args.verb.empty() ? 2 : 0;
+    }
+    if (args.verb == "version") {
+      std::cout << "siao-gateway " << SIAO_VERSION << "\n";
+      return 0;
+    }
+    auto cfg = siao::config::load(args.config_file, [](const char* name) { return std::getenv(name); });
+    if (args.verb == "serve") return siao::app::serve(cfg);
+    if (args.verb == "migrate") {
+      auto report = siao::storage::migrate(cfg.database.url, siao::storage::embedded_migrations());
+      std::cout << "schema at version " << report.current << " (" << report.applied.size() << " applied now)\n";
+      return 0;
+    }
+    std::cerr << "siao-gateway: unknown verb '" << args.verb << "' (see --help)\n";
+    return 2;
+  } catch (const siao::config::ConfigError& e) {
+    std::cerr << "siao-gateway: configuration: " << e.what() << "\n";
+    return 78;  // EX_CONFIG
+  } catch (const std::exception& e) {
+    std::cerr << "siao-gateway: " << e.what() << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,12 @@
+# Writes a C++ source holding every migration as a raw string, in file-name order.
+set(body "// Generated from gateway/storage/migrations/*.sql: do not edit.\n#include \"gateway/storage/migrations.hpp\"\n\nnamespace siao::storage {\nconst std::vector<Migration>& embedded_migrations() {\n  static const std::vector<Migration> all = {\n")
+foreach(f IN LISTS FILES)
+  get_filename_component(name ${f} NAME_WE)
+  string(REGEX MATCH "^[0-9]+" number ${name})
+  math(EXPR number "${number} + 0")
+  file(READ ${f} sql)
+  string(APPEND body "    {${number}, \"${name}\", R\"siao_sql(${sql})siao_sql\"},\n")
+endforeach()
+string(APPEND body "  };\n  return all;\n}\n}  // namespace siao::storage\n")
+file(WRITE ${OUT}.tmp "${body}")
+file(COPY_FILE ${OUT}.tmp ${OUT} ONLY_IF_DIFFERENT)

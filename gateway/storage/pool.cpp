@@ -1,0 +1,192 @@
+#include "gateway/storage/pool.hpp"
+
+#include <poll.h>
+
+#include <pqxx/pqxx>
+
+#include "gateway/log/log.hpp"
+
+namespace siao::storage {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string with_connect_options(const std::string& url, std::chrono::milliseconds connect_timeout) {
+  auto seconds = std::to_string(std::max<long long>(1, (connect_timeout.count() + 999) / 1000));
+  bool uri = url.rfind("postgres://", 0) == 0 || url.rfind("postgresql://", 0) == 0;
+  if (!uri) return url + " connect_timeout=" + seconds + " application_name=siao-gateway";
+  return url + (url.find('?') == std::string::npos ? "?" : "&") + "connect_timeout=" + seconds +
+         "&application_name=siao-gateway";
+}
+
+// A server that shut down or killed our backend leaves the socket readable while
+// we are idle: consuming that input tells libpqxx the connection is gone.
+bool looks_dead(pqxx::connection& conn) {
+  pollfd p{conn.sock(), POLLIN, 0};
+  if (p.fd < 0) return true;
+  if (::poll(&p, 1, 0) <= 0) return false;
+  try {
+    conn.get_notifs();
+  } catch (const pqxx::broken_connection&) {
+    return true;
+  }
+  return !conn.is_open();
+}
+
+bool sqlstate_means_unavailable(const std::string& state) {
+  return state == "57014"                 // query_canceled: statement_timeout
+         || state.rfind("57P", 0) == 0    // admin/crash shutdown, cannot connect now
+         || state.rfind("08", 0) == 0     // connection exceptions
+         || state == "53300";             // too_many_connections
+}
+
+}  // namespace
+
+Pool::Pool(PoolOptions options, std::vector<PreparedStatement> statements)
+    : options_(std::move(options)), statements_(std::move(statements)) {
+  workers_.reserve(static_cast<std::size_t>(options_.size));
+  for (int i = 0; i < options_.size; ++i) workers_.emplace_back([this] { worker(); });
+}
+
+Pool::~Pool() { stop(); }
+
+void Pool::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_ && workers_.empty()) return;
+    stopping_ = true;
+  }
+  ready_.notify_all();
+  for (auto& t : workers_)
+    if (t.joinable()) t.join();
+  workers_.clear();
+}
+
+void Pool::submit(std::unique_ptr<Job> job) {
+  std::exception_ptr refused;
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) refused = std::make_exception_ptr(Unavailable("the gateway is shutting down"));
+    else if (queue_.size() >= options_.max_queue)
+      refused = std::make_exception_ptr(Overloaded("too many database operations waiting"));
+    else queue_.emplace_back(std::move(job), Clock::now());
+  }
+  if (refused) {
+    failures_.fetch_add(1, std::memory_order_relaxed);
+    job->complete(refused);
+    return;
+  }
+  ready_.notify_one();
+}
+
+void Pool::worker() {
+  std::unique_ptr<pqxx::connection> conn;
+  while (true) {
+    std::unique_ptr<Job> job;
+    Clock::time_point queued_at;
+    {
+      std::unique_lock lock(mutex_);
+      ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) break;  // stopping, and nothing left to fail
+      std::tie(job, queued_at) = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    auto waited = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - queued_at);
+    wait_micros_.fetch_add(static_cast<std::uint64_t>(waited.count()), std::memory_order_relaxed);
+    jobs_.fetch_add(1, std::memory_order_relaxed);
+    busy_.fetch_add(1, std::memory_order_relaxed);
+
+    std::exception_ptr failure;
+    bool stopping;
+    {
+      std::lock_guard lock(mutex_);
+      stopping = stopping_;
+    }
+    if (stopping) failure = std::make_exception_ptr(Unavailable("the gateway is shutting down"));
+    else if (auto* c = ensure_connection(conn, failure)) failure = classify(job->execute(*c), conn);
+    if (failure) failures_.fetch_add(1, std::memory_order_relaxed);
+    busy_.fetch_sub(1, std::memory_order_relaxed);
+    job->complete(failure);
+  }
+  if (conn) connected_.fetch_sub(1);
+}
+
+pqxx::connection* Pool::ensure_connection(std::unique_ptr<pqxx::connection>& conn, std::exception_ptr& failure) {
+  if (conn && (!conn->is_open() || looks_dead(*conn))) {
+    conn.reset();
+    connected_.fetch_sub(1);
+  }
+  if (conn) return conn.get();
+  {
+    // After a failed attempt, fail fast for a while rather than stall every request on connect.
+    std::lock_guard lock(mutex_);
+    if (Clock::now() - last_connect_failure_ < options_.reconnect_interval) {
+      failure = std::make_exception_ptr(Unavailable("the database is unreachable"));
+      return nullptr;
+    }
+  }
+  try {
+    auto fresh = std::make_unique<pqxx::connection>(with_connect_options(options_.url, options_.connect_timeout));
+    {
+      pqxx::nontransaction setup(*fresh);
+      setup.exec("SET statement_timeout = " + std::to_string(options_.statement_timeout.count()));
+      setup.exec("SET TIME ZONE 'UTC'");
+    }
+    for (const auto& s : statements_) {
+      fresh->prepare(s.name, s.sql);
+      fresh->prepare_now(s.name);  // a bad statement fails here, not on first use
+    }
+    conn = std::move(fresh);
+    connected_.fetch_add(1);
+    reconnects_.fetch_add(1, std::memory_order_relaxed);
+    return conn.get();
+  } catch (const pqxx::broken_connection&) {
+    std::lock_guard lock(mutex_);
+    last_connect_failure_ = Clock::now();
+    failure = std::make_exception_ptr(Unavailable("the database is unreachable"));
+  } catch (const std::exception& e) {
+    log::event(log::Level::error, "database session set-up failed", {{"error", std::string_view(e.what())}});
+    std::lock_guard lock(mutex_);
+    last_connect_failure_ = Clock::now();
+    failure = std::make_exception_ptr(Unavailable("the database session could not be prepared"));
+  }
+  return nullptr;
+}
+
+std::exception_ptr Pool::classify(std::exception_ptr failure, std::unique_ptr<pqxx::connection>& conn) {
+  if (!failure) return nullptr;
+  try {
+    std::rethrow_exception(failure);
+  } catch (const pqxx::in_doubt_error&) {
+    conn.reset();
+    connected_.fetch_sub(1);
+    return failure;  // the caller must not retry blindly; idempotency keys settle it
+  } catch (const pqxx::broken_connection&) {
+    conn.reset();
+    connected_.fetch_sub(1);
+    return std::make_exception_ptr(Unavailable("the database connection was lost"));
+  } catch (const pqxx::sql_error& e) {
+    if (!sqlstate_means_unavailable(e.sqlstate())) return failure;
+    if (e.sqlstate() != "57014") {
+      conn.reset();
+      connected_.fetch_sub(1);
+    }
+    return std::make_exception_ptr(Unavailable(e.sqlstate() == "57014" ? "the database answered too slowly"
+                                                                        : "the database is restarting"));
+  } catch (...) {
+    return failure;
+  }
+}
+
+PoolStats Pool::stats() const {
+  std::size_t queued;
+  {
+    std::lock_guard lock(mutex_);
+    queued = queue_.size();
+  }
+  return PoolStats{options_.size,   busy_.load(),        connected_.load(),   queued,
+                   jobs_.load(),    failures_.load(),    reconnects_.load(),  wait_micros_.load()};
+}
+
+}  // namespace siao::storage
