@@ -121,7 +121,7 @@ const Key* find_key(std::string_view name) {
 void load_object(Config& c, const rapidjson::Value& obj, const std::string& prefix, const std::string& source) {
   for (auto it = obj.MemberBegin(); it != obj.MemberEnd(); ++it) {
     std::string name = prefix + std::string(it->name.GetString(), it->name.GetStringLength());
-    if (it->value.IsObject()) {
+    if (it->value.IsObject() && !find_key(name)) {
       load_object(c, it->value, name + ".", source);
       continue;
     }

@@ -33,6 +33,7 @@ std::optional<std::string> trace_id_of(std::string_view tp) {
       !is_lower_hex(flags) || all_zero(trace) || all_zero(parent))
     return std::nullopt;
   if (version == "00" && tp.size() != 55) return std::nullopt;
+  if (tp.size() > 55 && tp[55] != '-') return std::nullopt;  // later versions append "-..."
   return std::string(trace);
 }
 

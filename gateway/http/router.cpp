@@ -12,6 +12,7 @@ namespace {
 std::vector<std::string> split_pattern(std::string_view pattern) {
   if (pattern.empty() || pattern.front() != '/') throw std::invalid_argument("route pattern must start with /");
   std::vector<std::string> out;
+  if (pattern == "/") return out;  // the root has no segment, as Boost.URL sees it
   std::size_t start = 1;
   while (true) {
     auto end = pattern.find('/', start);
@@ -29,7 +30,7 @@ bool is_param(const std::string& segment) {
 bool path_matches(const Route& r, const std::vector<std::string>& segments) {
   if (r.segments.size() != segments.size()) return false;
   for (std::size_t i = 0; i < segments.size(); ++i)
-    if (!is_param(r.segments[i]) && r.segments[i] != segments[i]) return false;
+    if (is_param(r.segments[i]) ? segments[i].empty() : r.segments[i] != segments[i]) return false;
   return true;
 }
 
@@ -37,8 +38,15 @@ bool path_matches(const Route& r, const std::vector<std::string>& segments) {
 
 void Router::add(Method method, std::string pattern, Handler handler, std::string operation_json) {
   auto segments = split_pattern(pattern);
+  auto same_shape = [&segments](const Route& r) {
+    if (r.segments.size() != segments.size()) return false;
+    for (std::size_t i = 0; i < segments.size(); ++i)
+      if (is_param(r.segments[i]) != is_param(segments[i]) || (!is_param(segments[i]) && r.segments[i] != segments[i]))
+        return false;
+    return true;
+  };
   for (const auto& r : routes_)
-    if (r.method == method && r.segments == segments)
+    if (r.method == method && same_shape(r))
       throw std::logic_error("route registered twice: " + pattern);
   routes_.push_back(Route{method, std::move(pattern), std::move(segments), std::move(handler),
                           std::move(operation_json)});

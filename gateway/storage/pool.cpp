@@ -20,18 +20,13 @@ std::string with_connect_options(const std::string& url, std::chrono::millisecon
          "&application_name=siao-gateway";
 }
 
-// A server that shut down or killed our backend leaves the socket readable while
-// we are idle: consuming that input tells libpqxx the connection is gone.
+// Between jobs a connection has nothing to read: the gateway never LISTENs.
+// Readable input there is the server's goodbye (shutdown, terminated backend)
+// or a closed socket, so the connection is replaced rather than trusted.
 bool looks_dead(pqxx::connection& conn) {
   pollfd p{conn.sock(), POLLIN, 0};
   if (p.fd < 0) return true;
-  if (::poll(&p, 1, 0) <= 0) return false;
-  try {
-    conn.get_notifs();
-  } catch (const pqxx::broken_connection&) {
-    return true;
-  }
-  return !conn.is_open();
+  return ::poll(&p, 1, 0) != 0;
 }
 
 bool sqlstate_means_unavailable(const std::string& state) {
