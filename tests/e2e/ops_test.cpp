@@ -1,0 +1,104 @@
+#include <doctest/doctest.h>
+
+#include <rapidjson/document.h>
+
+#include <regex>
+
+#include "tests/support/gateway_process.hpp"
+#include "tests/support/http_client.hpp"
+#include "tests/support/test_database.hpp"
+
+using namespace siao::test;
+
+namespace {
+rapidjson::Document parse(const std::string& body) {
+  rapidjson::Document d;
+  d.Parse(body.c_str());
+  REQUIRE_FALSE(d.HasParseError());
+  return d;
+}
+}  // namespace
+
+TEST_CASE("health, ready and metrics answer, and metrics count the requests made") {
+  TestDatabase db;
+  GatewayProcess gw({.database_url = db.url()});
+  REQUIRE(gw.wait_ready(std::chrono::seconds(10)));
+  HttpClient client(gw.http_port());
+  for (int i = 0; i < 5; ++i) CHECK(client.get("/health").status == 200);
+  auto ready = client.get("/ready");
+  CHECK(ready.status == 200);
+  CHECK(parse(ready.body)["schemaVersion"].GetInt() >= 1);
+  auto metrics = client.get("/metrics");
+  CHECK(metrics.status == 200);
+  CHECK(metrics.header("content-type").find("text/plain") == 0);
+  // The readiness probe above made some /health calls too: at least our five.
+  std::smatch m;
+  REQUIRE(std::regex_search(metrics.body, m, std::regex(R"re(siao_http_requests_total\{route="/health",status="200"\} (\d+))re")));
+  CHECK(std::stoi(m[1]) >= 5);
+  CHECK(metrics.body.find("siao_http_open_connections") != std::string::npos);
+  CHECK(metrics.body.find("siao_db_pool_connections{state=\"open\"}") != std::string::npos);
+  CHECK(metrics.body.find("siao_http_request_duration_seconds_bucket{route=\"/ready\"") != std::string::npos);
+}
+
+TEST_CASE("unknown routes are 404 and wrong methods 405 with Allow, as problem+json") {
+  GatewayProcess gw({});
+  HttpClient client(gw.http_port());
+  auto missing = client.get("/no/such/thing");
+  CHECK(missing.status == 404);
+  CHECK(missing.header("content-type") == "application/problem+json");
+  auto p = parse(missing.body);
+  CHECK(std::string(p["type"].GetString()) == "/problems/not-found");
+  CHECK(p["status"].GetInt() == 404);
+  CHECK(p.HasMember("title"));
+  CHECK(std::string(p["traceId"].GetString()).size() == 32);
+
+  auto wrong = client.request("DELETE", "/health");
+  CHECK(wrong.status == 405);
+  CHECK(wrong.header("allow") == "GET, HEAD");
+  CHECK(parse(wrong.body)["status"].GetInt() == 405);
+}
+
+TEST_CASE("HEAD answers like GET without a body") {
+  GatewayProcess gw({});
+  HttpClient client(gw.http_port());
+  auto head = client.request("HEAD", "/health");
+  CHECK(head.status == 200);
+  CHECK(head.body.empty());
+  CHECK(head.header("content-length") == "15");
+  CHECK(client.get("/health").status == 200);  // the connection is still in step
+}
+
+TEST_CASE("X-Request-Id is echoed and traceparent's trace id reaches the problem") {
+  GatewayProcess gw({});
+  HttpClient client(gw.http_port());
+  auto r = client.get("/nowhere", {{"X-Request-Id", "abc-123"},
+                                  {"traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}});
+  CHECK(r.header("x-request-id") == "abc-123");
+  CHECK(std::string(parse(r.body)["traceId"].GetString()) == "4bf92f3577b34da6a3ce929d0e0e4736");
+  auto made = client.get("/nowhere", {{"X-Request-Id", std::string(300, 'x')}});
+  CHECK(made.header("x-request-id").size() == 16);  // too long to echo: one of ours
+}
+
+TEST_CASE("the OpenAPI document describes exactly the routes served") {
+  GatewayProcess gw({});
+  HttpClient client(gw.http_port());
+  auto doc = parse(client.get("/openapi.json").body);
+  CHECK(std::string(doc["openapi"].GetString()) == "3.1.0");
+  const auto& paths = doc["paths"];
+  for (const char* p : {"/health", "/ready", "/metrics", "/openapi.json"}) {
+    REQUIRE(paths.HasMember(p));
+    CHECK(paths[p].HasMember("get"));
+    CHECK(client.get(p).status != 404);
+  }
+  // Every documented operation is served (not 404/405).
+  for (auto it = paths.MemberBegin(); it != paths.MemberEnd(); ++it)
+    for (auto op = it->value.MemberBegin(); op != it->value.MemberEnd(); ++op) {
+      std::string method = op->name.GetString();
+      for (auto& c : method) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      std::string path = it->name.GetString();
+      if (path.find('{') != std::string::npos) continue;
+      auto status = client.request(method, path).status;
+      CHECK_MESSAGE(status != 404, path);
+      CHECK_MESSAGE(status != 405, path);
+    }
+}

@@ -1,0 +1,55 @@
+#pragma once
+// The real siao-gateway binary, started for a test on free loopback ports.
+#include <sys/types.h>
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+
+namespace siao::test {
+
+int free_port();
+
+struct GatewayOptions {
+  std::string database_url;                  // empty: an unreachable one
+  bool tls = false;                          // also listen with TLS (a test certificate)
+  std::map<std::string, std::string> env;    // extra GATEWAY_* settings
+  std::string verb = "serve";
+  bool wait_healthy = true;
+};
+
+class GatewayProcess {
+ public:
+  explicit GatewayProcess(GatewayOptions options);
+  ~GatewayProcess();  // kills it if still running
+  GatewayProcess(const GatewayProcess&) = delete;
+  GatewayProcess& operator=(const GatewayProcess&) = delete;
+
+  int http_port() const { return http_port_; }
+  int https_port() const { return https_port_; }
+  pid_t pid() const { return pid_; }
+
+  void signal(int signo);
+  // Waits for the process to end; its exit code, or nothing on timeout.
+  std::optional<int> wait_exit(std::chrono::milliseconds timeout);
+  // Waits until GET /ready answers 200.
+  bool wait_ready(std::chrono::milliseconds timeout);
+  std::string output() const;  // what it printed (stdout and stderr)
+
+ private:
+  GatewayOptions options_;
+  int http_port_ = 0, https_port_ = 0;
+  pid_t pid_ = -1;
+  std::optional<int> exit_code_;
+  std::string log_path_;
+};
+
+// Runs the binary to completion (for config errors, `version`...).
+struct RunResult {
+  int exit_code;
+  std::string output;
+};
+RunResult run_gateway(const std::vector<std::string>& args, const std::map<std::string, std::string>& env);
+
+}  // namespace siao::test
