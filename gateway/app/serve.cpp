@@ -8,7 +8,12 @@
 #include <pqxx/except>
 #include <thread>
 
+#include "gateway/api/v2/routes.hpp"
 #include "gateway/app/dispatcher.hpp"
+#include "gateway/audit/chain.hpp"
+#include "gateway/auth/authenticator.hpp"
+#include "gateway/json/schema_set.hpp"
+#include "gateway/storage/resource_store.hpp"
 #include "gateway/http/server.hpp"
 #include "gateway/http/tls_context.hpp"
 #include "gateway/log/log.hpp"
@@ -25,7 +30,12 @@ namespace net = boost::asio;
 
 namespace {
 
-std::vector<storage::PreparedStatement> prepared_statements() { return {{"ping", "SELECT 1"}}; }
+std::vector<storage::PreparedStatement> prepared_statements() {
+  std::vector<storage::PreparedStatement> all{{"ping", "SELECT 1"}};
+  for (const auto* group : {&storage::resource_statements(), &audit::audit_statements()})
+    all.insert(all.end(), group->begin(), group->end());
+  return all;
+}
 
 void add_pool_metrics(ops::Metrics& metrics, const storage::Pool& pool) {
   metrics.add_collector([&pool](ops::PromText& out) {
@@ -38,6 +48,8 @@ void add_pool_metrics(ops::Metrics& metrics, const storage::Pool& pool) {
     out.sample("siao_db_pool_queued", {}, static_cast<double>(s.queued));
     out.family("siao_db_pool_operations_total", "counter", "Database operations run by the pool.");
     out.sample("siao_db_pool_operations_total", {}, s.jobs);
+    out.family("siao_db_pool_batches_total", "counter", "Shared transactions (group commits) run by the pool.");
+    out.sample("siao_db_pool_batches_total", {}, s.batches);
     out.family("siao_db_pool_failures_total", "counter", "Database operations that failed.");
     out.sample("siao_db_pool_failures_total", {}, s.failures);
     out.family("siao_db_pool_connects_total", "counter", "Database connections opened.");
@@ -97,6 +109,11 @@ int serve(const config::Config& cfg) {
   log::init(cfg.log_level);
   log::event(log::Level::info, "starting", {{"version", SIAO_VERSION}});
 
+  auto schemas = json::SchemaSet::load(cfg.schemas_dir);
+  auto authenticator = auth::development_authenticator(cfg.development_key);
+  if (cfg.development_key.empty())
+    log::event(log::Level::warn, "no key for siao-backoffice (SIAO_KEY_SIAO_BACKOFFICE): the API admits nobody");
+
   net::io_context ioc(cfg.io_threads);
   ops::Metrics metrics;
   ops::Readiness readiness;
@@ -104,15 +121,19 @@ int serve(const config::Config& cfg) {
       storage::PoolOptions{cfg.database.url, cfg.database.pool_size, cfg.database.max_queue,
                            cfg.database.statement_timeout, cfg.database.connect_timeout,
                            cfg.database.reconnect_interval},
-      prepared_statements());
+      prepared_statements(), audit::append_to_chain);
   add_pool_metrics(metrics, pool);
 
   std::string openapi;
   ops::OpsContext ops_context{pool, metrics, readiness, openapi};
   http::Router router;
   ops::register_ops_routes(router, ops_context);
+  api::ApiContext api_context{pool, *authenticator, *schemas};
+  api::v2::register_routes(router, api_context);
   for (const auto& route : router.routes()) metrics.register_route(route.pattern);
-  openapi = ops::build_openapi(router, SIAO_VERSION);
+  ops::NamedSchemas documented;
+  for (const auto& name : schemas->names()) documented.emplace_back(name, &schemas->document(name));
+  openapi = ops::build_openapi(router, SIAO_VERSION, documented);
   Dispatcher dispatcher(router);
 
   std::unique_ptr<net::ssl::context> tls;

@@ -46,6 +46,9 @@ struct Config {
   int io_threads = 2;
   std::string log_level = "info";
   std::string contracts_dir = "contracts";
+  std::string schemas_dir = "schemas";
+  // Until contracts: the key of the development client siao-backoffice.
+  std::string development_key;
 };
 
 class ConfigError : public std::runtime_error {

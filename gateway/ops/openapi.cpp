@@ -40,14 +40,43 @@ std::string lower_method(http::Method m) {
   return s;
 }
 
+// Points every $ref of a schema file at where the file sits in the document.
+void rewrite_refs(rapidjson::Value& v, const std::string& owner, rapidjson::Document::AllocatorType& alloc) {
+  if (v.IsArray()) {
+    for (auto& item : v.GetArray()) rewrite_refs(item, owner, alloc);
+    return;
+  }
+  if (!v.IsObject()) return;
+  for (auto& m : v.GetObject()) {
+    if (std::string_view(m.name.GetString()) == "$ref" && m.value.IsString()) {
+      std::string ref = m.value.GetString();
+      auto hash = ref.find('#');
+      std::string file = ref.substr(0, hash);
+      std::string fragment = hash == std::string::npos ? "" : ref.substr(hash + 1);
+      std::string name = owner;
+      if (!file.empty()) name = file.substr(0, file.find(".schema.json"));
+      m.value.SetString(("#/components/schemas/" + name + fragment).c_str(), alloc);
+    } else {
+      rewrite_refs(m.value, owner, alloc);
+    }
+  }
+}
+
 }  // namespace
 
-std::string build_openapi(const http::Router& router, std::string_view version) {
+std::string build_openapi(const http::Router& router, std::string_view version, const NamedSchemas& schemas) {
   rapidjson::Document doc;
   doc.Parse(kBase);
   if (doc.HasParseError()) throw std::logic_error("OpenAPI base document is not valid JSON");
   auto& alloc = doc.GetAllocator();
   doc["info"].AddMember("version", rapidjson::Value(version.data(), static_cast<rapidjson::SizeType>(version.size()), alloc), alloc);
+  auto& components = doc["components"]["schemas"];
+  for (const auto& [name, schema] : schemas) {
+    rapidjson::Value copy(*schema, alloc);
+    if (copy.IsObject()) copy.RemoveMember("$schema");  // OpenAPI 3.1 sets the dialect itself
+    rewrite_refs(copy, name, alloc);
+    components.AddMember(rapidjson::Value(name.c_str(), alloc), copy, alloc);
+  }
   auto& paths = doc["paths"];
   for (const auto& route : router.routes()) {
     rapidjson::Document op(&alloc);

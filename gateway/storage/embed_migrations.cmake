@@ -1,5 +1,7 @@
 # Writes a C++ source holding every migration as a raw string, in file-name order.
 set(body "// Generated from gateway/storage/migrations/*.sql: do not edit.\n#include \"gateway/storage/migrations.hpp\"\n\nnamespace siao::storage {\nconst std::vector<Migration>& embedded_migrations() {\n  static const std::vector<Migration> all = {\n")
+file(GLOB FILES ${DIR}/*.sql)
+list(SORT FILES)
 foreach(f IN LISTS FILES)
   get_filename_component(name ${f} NAME_WE)
   string(REGEX MATCH "^[0-9]+" number ${name})

@@ -38,8 +38,8 @@ bool sqlstate_means_unavailable(const std::string& state) {
 
 }  // namespace
 
-Pool::Pool(PoolOptions options, std::vector<PreparedStatement> statements)
-    : options_(std::move(options)), statements_(std::move(statements)) {
+Pool::Pool(PoolOptions options, std::vector<PreparedStatement> statements, BatchFinisher finisher)
+    : options_(std::move(options)), statements_(std::move(statements)), finisher_(std::move(finisher)) {
   workers_.reserve(static_cast<std::size_t>(options_.size));
   for (int i = 0; i < options_.size; ++i) workers_.emplace_back([this] { worker(); });
 }
@@ -77,34 +77,77 @@ void Pool::submit(std::unique_ptr<Job> job) {
 
 void Pool::worker() {
   std::unique_ptr<pqxx::connection> conn;
+  std::vector<std::unique_ptr<Job>> batch;
   while (true) {
-    std::unique_ptr<Job> job;
+    batch.clear();
     Clock::time_point queued_at;
+    bool stopping;
     {
       std::unique_lock lock(mutex_);
       ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) break;  // stopping, and nothing left to fail
-      std::tie(job, queued_at) = std::move(queue_.front());
+      stopping = stopping_;
+      queued_at = queue_.front().second;
+      batch.push_back(std::move(queue_.front().first));
       queue_.pop_front();
+      // Batch steps waiting right behind join this one's transaction.
+      if (batch.front()->batch_step())
+        while (batch.size() < options_.max_batch && !queue_.empty() && queue_.front().first->batch_step()) {
+          batch.push_back(std::move(queue_.front().first));
+          queue_.pop_front();
+        }
     }
     auto waited = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - queued_at);
-    wait_micros_.fetch_add(static_cast<std::uint64_t>(waited.count()), std::memory_order_relaxed);
-    jobs_.fetch_add(1, std::memory_order_relaxed);
+    wait_micros_.fetch_add(static_cast<std::uint64_t>(waited.count()) * batch.size(), std::memory_order_relaxed);
+    jobs_.fetch_add(batch.size(), std::memory_order_relaxed);
     busy_.fetch_add(1, std::memory_order_relaxed);
 
     std::exception_ptr failure;
-    bool stopping;
-    {
-      std::lock_guard lock(mutex_);
-      stopping = stopping_;
-    }
+    pqxx::connection* c = nullptr;
     if (stopping) failure = std::make_exception_ptr(Unavailable("the gateway is shutting down"));
-    else if (auto* c = ensure_connection(conn, failure)) failure = classify(job->execute(*c), conn);
-    if (failure) failures_.fetch_add(1, std::memory_order_relaxed);
+    else c = ensure_connection(conn, failure);
+    if (c && batch.front()->batch_step()) {
+      run_batch(*c, batch, conn);
+    } else {
+      if (c) failure = classify(batch.front()->execute(*c), conn);
+      if (failure) failures_.fetch_add(batch.size(), std::memory_order_relaxed);
+      for (auto& job : batch) job->complete(failure);
+    }
     busy_.fetch_sub(1, std::memory_order_relaxed);
-    job->complete(failure);
   }
   if (conn) connected_.fetch_sub(1);
+}
+
+void Pool::run_batch(pqxx::connection& c, std::vector<std::unique_ptr<Job>>& jobs,
+                     std::unique_ptr<pqxx::connection>& owner) {
+  batches_.fetch_add(1, std::memory_order_relaxed);
+  std::vector<BatchStep*> steps;
+  steps.reserve(jobs.size());
+  for (auto& j : jobs) steps.push_back(j->batch_step());
+  std::exception_ptr failure;
+  try {
+    pqxx::work tx(c);
+    for (auto* s : steps) {
+      // One name is enough: each ROLLBACK TO reaches the newest savepoint of that name.
+      tx.exec("SAVEPOINT step");  // constant text: PREPARE cannot take SAVEPOINT
+      try {
+        s->step(tx);
+      } catch (const pqxx::broken_connection&) {
+        throw;
+      } catch (const pqxx::in_doubt_error&) {
+        throw;
+      } catch (...) {
+        tx.exec("ROLLBACK TO SAVEPOINT step");
+        s->step_failed(std::current_exception());
+      }
+    }
+    if (finisher_) finisher_(tx, steps);
+    tx.commit();
+  } catch (...) {
+    failure = classify(std::current_exception(), owner);
+    failures_.fetch_add(jobs.size(), std::memory_order_relaxed);
+  }
+  for (auto& j : jobs) j->complete(failure);
 }
 
 pqxx::connection* Pool::ensure_connection(std::unique_ptr<pqxx::connection>& conn, std::exception_ptr& failure) {
@@ -181,7 +224,8 @@ PoolStats Pool::stats() const {
     queued = queue_.size();
   }
   return PoolStats{options_.size,   busy_.load(),        connected_.load(),   queued,
-                   jobs_.load(),    failures_.load(),    reconnects_.load(),  wait_micros_.load()};
+                   jobs_.load(),    failures_.load(),    reconnects_.load(),  batches_.load(),
+                   wait_micros_.load()};
 }
 
 }  // namespace siao::storage

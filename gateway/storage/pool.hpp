@@ -11,6 +11,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <exception>
 #include <memory>
 #include <mutex>
@@ -22,6 +23,7 @@
 #include <vector>
 
 #include <pqxx/connection>
+#include <pqxx/transaction>
 
 
 namespace siao::storage {
@@ -38,6 +40,20 @@ class Overloaded : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Work that shares one transaction, and so one commit, with whatever other
+// such work is waiting (group commit): each step runs under its own savepoint,
+// so a refused step leaves no trace while the others go on.
+class BatchStep {
+ public:
+  virtual ~BatchStep() = default;
+  virtual void step(pqxx::work& tx) = 0;  // may throw: its savepoint is rolled back
+  // The step threw; its savepoint is rolled back and the transaction still open.
+  virtual void step_failed(std::exception_ptr error) noexcept = 0;
+};
+
+// Runs last in every batch transaction, before the commit (the audit trail).
+using BatchFinisher = std::function<void(pqxx::work& tx, const std::vector<BatchStep*>& steps)>;
+
 struct PoolOptions {
   std::string url;
   int size = 4;
@@ -45,6 +61,7 @@ struct PoolOptions {
   std::chrono::milliseconds statement_timeout{5000};
   std::chrono::milliseconds connect_timeout{3000};
   std::chrono::milliseconds reconnect_interval{250};
+  std::size_t max_batch = 64;
 };
 
 struct PreparedStatement {
@@ -57,13 +74,13 @@ struct PoolStats {
   int busy;
   int connected;
   std::size_t queued;
-  std::uint64_t jobs, failures, reconnects;
+  std::uint64_t jobs, failures, reconnects, batches;
   std::uint64_t wait_micros_total;
 };
 
 class Pool {
  public:
-  Pool(PoolOptions options, std::vector<PreparedStatement> statements);
+  Pool(PoolOptions options, std::vector<PreparedStatement> statements, BatchFinisher finisher = {});
   ~Pool();
   Pool(const Pool&) = delete;
   Pool& operator=(const Pool&) = delete;
@@ -71,6 +88,10 @@ class Pool {
   // Runs fn(connection&) on a worker; its result or exception comes back to the caller.
   template <class Fn>
   boost::asio::awaitable<std::invoke_result_t<Fn&, pqxx::connection&>> run(Fn fn);
+
+  // Runs step.step(tx) in a shared transaction; returns once it committed.
+  // Throws Unavailable (or pqxx::in_doubt_error) when the batch could not commit.
+  boost::asio::awaitable<void> run_batched(BatchStep& step);
 
   void stop();  // fails queued work, joins the workers
   PoolStats stats() const;
@@ -81,9 +102,14 @@ class Pool {
     virtual ~Job() = default;
     virtual std::exception_ptr execute(pqxx::connection& conn) noexcept = 0;  // on a worker
     virtual void complete(std::exception_ptr failure) = 0;                    // resumes the caller
+    virtual BatchStep* batch_step() noexcept { return nullptr; }
   };
   template <class Handler, class Body>
   struct JobImpl;
+  template <class Handler>
+  struct BatchJobImpl;
+
+  void run_batch(pqxx::connection& conn, std::vector<std::unique_ptr<Job>>& jobs, std::unique_ptr<pqxx::connection>& owner);
 
   void submit(std::unique_ptr<Job> job);
   void worker();
@@ -94,6 +120,7 @@ class Pool {
 
   PoolOptions options_;
   std::vector<PreparedStatement> statements_;
+  BatchFinisher finisher_;
   mutable std::mutex mutex_;
   std::condition_variable ready_;
   std::deque<std::pair<std::unique_ptr<Job>, std::chrono::steady_clock::time_point>> queue_;
@@ -101,7 +128,7 @@ class Pool {
   std::chrono::steady_clock::time_point last_connect_failure_{};
   std::vector<std::thread> workers_;
   std::atomic<int> busy_{0}, connected_{0};
-  std::atomic<std::uint64_t> jobs_{0}, failures_{0}, reconnects_{0}, wait_micros_{0};
+  std::atomic<std::uint64_t> jobs_{0}, failures_{0}, reconnects_{0}, wait_micros_{0}, batches_{0};
 };
 
 template <class Handler, class Body>
@@ -125,6 +152,21 @@ struct Pool::JobImpl final : Pool::Job {
   Body body;
 };
 
+template <class Handler>
+struct Pool::BatchJobImpl final : Pool::Job {
+  BatchJobImpl(Handler h, BatchStep& s) : handler(std::move(h)), work(boost::asio::make_work_guard(handler)), step(s) {}
+  std::exception_ptr execute(pqxx::connection&) noexcept override { return nullptr; }  // batches run whole
+  BatchStep* batch_step() noexcept override { return &step; }
+  void complete(std::exception_ptr failure) override {
+    auto ex = work.get_executor();
+    boost::asio::dispatch(ex, [h = std::move(handler), failure]() mutable { std::move(h)(failure); });
+    work.reset();
+  }
+  Handler handler;
+  boost::asio::executor_work_guard<boost::asio::associated_executor_t<Handler>> work;
+  BatchStep& step;
+};
+
 template <class Fn>
 boost::asio::awaitable<std::invoke_result_t<Fn&, pqxx::connection&>> Pool::run(Fn fn) {
   using Result = std::invoke_result_t<Fn&, pqxx::connection&>;
@@ -144,6 +186,18 @@ boost::asio::awaitable<std::invoke_result_t<Fn&, pqxx::connection&>> Pool::run(F
       },
       boost::asio::use_awaitable);
   if constexpr (!std::is_void_v<Result>) co_return std::move(*out);
+}
+
+}  // namespace siao::storage
+
+namespace siao::storage {
+
+inline boost::asio::awaitable<void> Pool::run_batched(BatchStep& step) {
+  co_await boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&, void(std::exception_ptr)>(
+      [this, &step](auto handler) {
+        submit(std::make_unique<BatchJobImpl<decltype(handler)>>(std::move(handler), step));
+      },
+      boost::asio::use_awaitable);
 }
 
 }  // namespace siao::storage

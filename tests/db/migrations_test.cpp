@@ -22,7 +22,7 @@ const std::vector<Migration> kTwo = {{1, "0001_a", "CREATE TABLE a (x int)"},
                                      {2, "0002_b", "CREATE TABLE b (y int); INSERT INTO b VALUES (1)"}};
 }  // namespace
 
-TEST_CASE("the embedded migrations apply to an empty database, once") {
+TEST_CASE("the embedded migrations apply to an empty database - once") {
   TestDatabase db;
   const auto& all = siao::storage::embedded_migrations();
   REQUIRE(!all.empty());
@@ -34,7 +34,7 @@ TEST_CASE("the embedded migrations apply to an empty database, once") {
   CHECK(count_rows(db.url(), "SELECT count(*) FROM schema_migrations") == static_cast<int>(all.size()));
 }
 
-TEST_CASE("migrations apply in order, and a later binary applies only what is new") {
+TEST_CASE("migrations apply in order - and a later binary applies only what is new") {
   TestDatabase db;
   migrate(db.url(), {kTwo[0]});
   auto report = migrate(db.url(), kTwo);
@@ -52,7 +52,7 @@ TEST_CASE("instances starting at once apply each migration exactly once") {
   CHECK(count_rows(db.url(), "SELECT count(*) FROM b") == 1);
 }
 
-TEST_CASE("an applied migration edited afterwards is refused, naming it") {
+TEST_CASE("an applied migration edited afterwards is refused - naming it") {
   TestDatabase db;
   migrate(db.url(), kTwo);
   auto edited = kTwo;

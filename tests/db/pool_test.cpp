@@ -84,14 +84,14 @@ TEST_CASE("connections killed by the server are reopened without failing the nex
     pqxx::connection admin(db.url());
     pqxx::nontransaction t(admin);
     t.exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-           "WHERE application_name = 'siao-gateway' AND pid <> pg_backend_pid()");
+           "WHERE application_name = 'siao-gateway' AND datname = current_database() AND pid <> pg_backend_pid()");
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   for (int i = 0; i < 4; ++i) CHECK(run_coroutine(select_int(pool, i)) == i);
   CHECK(pool.stats().reconnects >= 2);
 }
 
-TEST_CASE("an unreachable database is Unavailable, then served again once it is back") {
+TEST_CASE("an unreachable database is Unavailable - then served again once it is back") {
   TestDatabase db;
   siao::test::TcpProxy proxy(port_of(siao::test::admin_database_url()));
   auto url = db.url();
@@ -157,7 +157,7 @@ TEST_CASE("work beyond the queue limit is refused at once as Overloaded") {
   CHECK_THROWS_AS(refused.get(), Overloaded);
 }
 
-TEST_CASE("a statement that cannot be prepared makes the connection unusable, loudly") {
+TEST_CASE("a statement that cannot be prepared makes the connection unusable - loudly") {
   TestDatabase db;
   Pool pool(options(db.url(), 1), {{"broken", "SELECT * FROM no_such_table"}});
   CHECK_THROWS_AS(run_coroutine(select_int(pool, 1)), Unavailable);

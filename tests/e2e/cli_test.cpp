@@ -30,7 +30,7 @@ TEST_CASE("a bad configuration stops start-up with a message naming the key") {
   CHECK(missing.output.find("/nonexistent/gateway.json") != std::string::npos);
 }
 
-TEST_CASE("a listener that cannot bind stops start-up, naming it") {
+TEST_CASE("a listener that cannot bind stops start-up - naming it") {
   auto r = run_gateway({"serve"}, {{"GATEWAY_HTTP_LISTEN", "203.0.113.7:80"}, {"DATABASE_URL", "postgresql://x@127.0.0.1:1/x"}});
   CHECK(r.exit_code == 1);
   CHECK(r.output.find("http.listen") != std::string::npos);

@@ -21,7 +21,7 @@ std::string through(const TcpProxy& proxy, const std::string& url) {
 }
 }  // namespace
 
-TEST_CASE("started without a database, the gateway is up but not ready") {
+TEST_CASE("started without a database - the gateway is up but not ready") {
   GatewayProcess gw({});  // an unreachable database
   HttpClient client(gw.http_port());
   CHECK(client.get("/health").status == 200);
@@ -31,7 +31,7 @@ TEST_CASE("started without a database, the gateway is up but not ready") {
   CHECK(ready.header("content-type") == "application/problem+json");
 }
 
-TEST_CASE("a database that goes away gives 503 with Retry-After, and service resumes within 5 s of its return") {
+TEST_CASE("a database that goes away gives 503 with Retry-After - and service resumes within 5 s of its return") {
   TestDatabase db;
   TcpProxy proxy(port_of(admin_database_url()));
   GatewayProcess gw({.database_url = through(proxy, db.url()),

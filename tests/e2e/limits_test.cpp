@@ -39,7 +39,7 @@ TEST_CASE("headers over the limit get 431") {
   CHECK(problem_type(r) == "/problems/headers-too-large");
 }
 
-TEST_CASE("a body over the limit gets 413, announced or chunked") {
+TEST_CASE("a body over the limit gets 413 - announced or chunked") {
   GatewayProcess gw({.env = {{"GATEWAY_BODY_LIMIT", "4096"}}});
   {
     HttpClient client(gw.http_port());

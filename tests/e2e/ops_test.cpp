@@ -19,7 +19,7 @@ rapidjson::Document parse(const std::string& body) {
 }
 }  // namespace
 
-TEST_CASE("health, ready and metrics answer, and metrics count the requests made") {
+TEST_CASE("health - ready and metrics answer - and metrics count the requests made") {
   TestDatabase db;
   GatewayProcess gw({.database_url = db.url()});
   REQUIRE(gw.wait_ready(std::chrono::seconds(10)));
@@ -40,7 +40,7 @@ TEST_CASE("health, ready and metrics answer, and metrics count the requests made
   CHECK(metrics.body.find("siao_http_request_duration_seconds_bucket{route=\"/ready\"") != std::string::npos);
 }
 
-TEST_CASE("unknown routes are 404 and wrong methods 405 with Allow, as problem+json") {
+TEST_CASE("unknown routes are 404 and wrong methods 405 with Allow - as problem+json") {
   GatewayProcess gw({});
   HttpClient client(gw.http_port());
   auto missing = client.get("/no/such/thing");

@@ -13,7 +13,7 @@
 using namespace siao::test;
 using namespace std::chrono_literals;
 
-TEST_CASE("SIGTERM under load: requests in flight are answered in full, then the gateway exits 0") {
+TEST_CASE("SIGTERM under load: requests in flight are answered in full - then the gateway exits 0") {
   TestDatabase db;
   GatewayProcess gw({.database_url = db.url()});
   REQUIRE(gw.wait_ready(10s));

@@ -8,7 +8,7 @@
 
 using namespace siao::test;
 
-TEST_CASE("TLS 1.2 and 1.3 are served, older versions refused") {
+TEST_CASE("TLS 1.2 and 1.3 are served - older versions refused") {
   GatewayProcess gw({.tls = true});
   {
     HttpClient c(gw.https_port(), TlsClientOptions{.max_version = TLS1_3_VERSION, .min_version = TLS1_3_VERSION});

@@ -110,6 +110,8 @@ GatewayProcess::GatewayProcess(GatewayOptions options) : options_(std::move(opti
                             ? "postgresql://nobody@127.0.0.1:" + std::to_string(free_port()) + "/none"
                             : options_.database_url;
   if (!env.count("GATEWAY_LOG_LEVEL")) env["GATEWAY_LOG_LEVEL"] = "info";
+  if (!env.count("GATEWAY_SCHEMAS_DIR")) env["GATEWAY_SCHEMAS_DIR"] = std::string(SIAO_SOURCE_DIR) + "/schemas";
+  if (!env.count("SIAO_KEY_SIAO_BACKOFFICE")) env["SIAO_KEY_SIAO_BACKOFFICE"] = kBackofficeKey;
   if (options_.tls) {
     https_port_ = free_port();
     const auto& cert = server_certificate();
@@ -166,8 +168,9 @@ bool GatewayProcess::wait_ready(std::chrono::milliseconds timeout) {
 
 std::string GatewayProcess::output() const { return read_file(log_path_); }
 
-RunResult run_gateway(const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {
+RunResult run_gateway(const std::vector<std::string>& args, std::map<std::string, std::string> env) {
   auto log = temp_path("gateway-run");
+  if (!env.count("GATEWAY_SCHEMAS_DIR")) env["GATEWAY_SCHEMAS_DIR"] = std::string(SIAO_SOURCE_DIR) + "/schemas";
   pid_t pid = spawn(args, env, log);
   auto code = reap(pid, std::chrono::seconds(30));
   if (!code) {

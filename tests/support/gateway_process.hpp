@@ -11,6 +11,9 @@ namespace siao::test {
 
 int free_port();
 
+// The development client's key every test gateway gets (siao-backoffice, every scope).
+inline constexpr const char* kBackofficeKey = "test-backoffice-key-0123456789";
+
 struct GatewayOptions {
   std::string database_url;                  // empty: an unreachable one
   bool tls = false;                          // also listen with TLS (a test certificate)
@@ -50,6 +53,6 @@ struct RunResult {
   int exit_code;
   std::string output;
 };
-RunResult run_gateway(const std::vector<std::string>& args, const std::map<std::string, std::string>& env);
+RunResult run_gateway(const std::vector<std::string>& args, std::map<std::string, std::string> env);
 
 }  // namespace siao::test

@@ -105,7 +105,7 @@ TEST_CASE("the environment overrides the file") {
   CHECK(c.limits.body_bytes == 2048);  // not overridden: the file's value stays
 }
 
-TEST_CASE("an unknown key in the file is refused, naming the dotted key") {
+TEST_CASE("an unknown key in the file is refused - naming the dotted key") {
   TempFile file(R"({"database":{"pool_sise":8}})");
   auto msg = error_of(file.path(), {});
   CHECK(contains(msg, "database.pool_sise"));
@@ -113,7 +113,7 @@ TEST_CASE("an unknown key in the file is refused, naming the dotted key") {
   CHECK(contains(msg, file.path()));
 }
 
-TEST_CASE("a value of the wrong type in the file is refused, naming the key") {
+TEST_CASE("a value of the wrong type in the file is refused - naming the key") {
   TempFile number_as_text(R"({"database":{"pool_size":"8"}})");
   auto msg = error_of(number_as_text.path(), {});
   CHECK(contains(msg, "database.pool_size"));
@@ -142,7 +142,7 @@ TEST_CASE("an environment value that is not a number names the key and the varia
   CHECK(contains(error_of("", {{"GATEWAY_MIGRATE_ON_START", "yes"}}), "database.migrate_on_start"));
 }
 
-TEST_CASE("https.listen without tls.cert is refused, naming tls.cert") {
+TEST_CASE("https.listen without tls.cert is refused - naming tls.cert") {
   auto msg = error_of("", {{"GATEWAY_HTTPS_LISTEN", "0.0.0.0:8443"}, {"GATEWAY_TLS_KEY", "key.pem"}});
   CHECK(msg.rfind("tls.cert", 0) == 0);
 
@@ -160,14 +160,14 @@ TEST_CASE("a log level outside the known ones is refused") {
   CHECK(error_of("", {{"GATEWAY_LOG_LEVEL", "off"}}).empty());
 }
 
-TEST_CASE("values out of range are refused, naming the key") {
+TEST_CASE("values out of range are refused - naming the key") {
   CHECK(error_of("", {{"GATEWAY_DB_POOL_SIZE", "0"}}).rfind("database.pool_size", 0) == 0);
   CHECK(error_of("", {{"GATEWAY_IO_THREADS", "65"}}).rfind("io_threads", 0) == 0);
   CHECK(error_of("", {{"GATEWAY_BODY_LIMIT", "1023"}}).rfind("limits.body_bytes", 0) == 0);
   CHECK(error_of("", {{"GATEWAY_HTTP_LISTEN", ""}}).rfind("http.listen", 0) == 0);
 }
 
-TEST_CASE("invalid JSON is refused, naming the offset") {
+TEST_CASE("invalid JSON is refused - naming the offset") {
   TempFile file(R"({"database": })");
   auto msg = error_of(file.path(), {});
   CHECK(contains(msg, "not valid JSON at offset 13"));

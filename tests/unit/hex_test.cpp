@@ -8,7 +8,7 @@
 using siao::util::sha256_hex;
 using siao::util::to_hex;
 
-TEST_CASE("to_hex writes two lower-case digits per byte, in order") {
+TEST_CASE("to_hex writes two lower-case digits per byte - in order") {
   const unsigned char bytes[] = {0x00, 0x01, 0x7f, 0x80, 0xab, 0xff};
   CHECK(to_hex(bytes, sizeof bytes) == "00017f80abff");
   CHECK(to_hex(bytes, 0).empty());
@@ -21,7 +21,7 @@ TEST_CASE("sha256_hex matches the FIPS 180-2 test vectors") {
         "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
 }
 
-TEST_CASE("sha256_hex hashes the whole view, embedded NUL bytes included") {
+TEST_CASE("sha256_hex hashes the whole view - embedded NUL bytes included") {
   using namespace std::string_view_literals;
   CHECK(sha256_hex("abc\0"sv) != sha256_hex("abc"));
   CHECK(sha256_hex("abc\0"sv).size() == 64);

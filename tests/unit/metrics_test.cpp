@@ -88,7 +88,7 @@ TEST_CASE("histogram buckets are cumulative and +Inf equals _count") {
   CHECK(std::stod(sum[1]) == doctest::Approx(20.4533).epsilon(1e-6));
 }
 
-TEST_CASE("label values escape quote, backslash and newline") {
+TEST_CASE("label values escape quote - backslash and newline") {
   PromText out;
   out.sample("m", {{"v", "a\"b\\c\nd"}}, std::uint64_t{1});
   CHECK(out.take() == "m{v=\"a\\\"b\\\\c\\nd\"} 1\n");

@@ -43,7 +43,7 @@ TEST_CASE("the document is OpenAPI 3.1.0 JSON with the given version") {
   CHECK(doc["paths"].MemberCount() == 0);
 }
 
-TEST_CASE("one path per pattern, one lower-case method key per route, operations carried as given") {
+TEST_CASE("one path per pattern - one lower-case method key per route - operations carried as given") {
   Router router;
   router.add(Method::get, "/health", handler(), kHealthOp);
   router.add(Method::get, "/items/{id}", handler(), kGetItemOp);

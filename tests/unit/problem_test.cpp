@@ -24,7 +24,7 @@ std::string text(const rapidjson::Value& v) { return {v.GetString(), v.GetString
 
 }  // namespace
 
-TEST_CASE("a problem renders as application/problem+json with type, title, status, detail and traceId") {
+TEST_CASE("a problem renders as application/problem+json with type - title - status - detail and traceId") {
   auto r = render_problem(make_problem(404, "not-found", "No resource at this path."), "4bf92f35");
   CHECK(r.status == 404);
   CHECK(r.content_type == "application/problem+json");
@@ -78,7 +78,7 @@ TEST_CASE("an empty slug gives about:blank and an empty title the reason phrase"
   CHECK(text(doc["title"]) == "Too Many Requests");
 }
 
-TEST_CASE("quotes, backslashes and control characters are escaped into valid JSON") {
+TEST_CASE("quotes - backslashes and control characters are escaped into valid JSON") {
   const std::string nasty = std::string("say \"hi\" \\ path\nnext\ttab ") + '\x01' + '\x1f';
   auto p = make_problem(400, "bad", nasty);
   p.errors = {{"/a\"b", nasty}};
@@ -91,7 +91,7 @@ TEST_CASE("quotes, backslashes and control characters are escaped into valid JSO
   CHECK(text(doc["traceId"]) == "trace\"id");
 }
 
-TEST_CASE("HttpError's message is the detail, or the title without one") {
+TEST_CASE("HttpError's message is the detail - or the title without one") {
   CHECK(std::string(siao::http::HttpError(make_problem(404, "x", "gone")).what()) == "gone");
   CHECK(std::string(siao::http::HttpError(make_problem(404, "x")).what()) == "Not Found");
 }

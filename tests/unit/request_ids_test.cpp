@@ -59,7 +59,7 @@ TEST_CASE("wrong lengths and separators are refused") {
   CHECK_FALSE(trace_id_of(""));
 }
 
-TEST_CASE("version 00 with trailing data is refused, a later version may carry more fields") {
+TEST_CASE("version 00 with trailing data is refused - a later version may carry more fields") {
   CHECK_FALSE(trace_id_of(traceparent("00", kTrace, kParent) + "-extra"));
   auto later = trace_id_of(traceparent("01", kTrace, kParent) + "-extra");
   REQUIRE(later.has_value());
@@ -80,7 +80,7 @@ TEST_CASE("a request id is acceptable up to 128 plain characters") {
     CHECK_FALSE(acceptable_request_id(bad));
 }
 
-TEST_CASE("random_hex(n) gives 2n lower-case hex characters, different each time") {
+TEST_CASE("random_hex(n) gives 2n lower-case hex characters - different each time") {
   auto a = random_hex(16), b = random_hex(16);
   CHECK(a.size() == 32);
   CHECK(is_lower_hex(a));

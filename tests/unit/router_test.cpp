@@ -110,7 +110,7 @@ TEST_CASE("a known path with another method is a 405 listing the allowed methods
   CHECK(header(*only_post, "Allow") == "POST");
 }
 
-TEST_CASE("HEAD is served by the GET route, unless a HEAD route exists") {
+TEST_CASE("HEAD is served by the GET route - unless a HEAD route exists") {
   Router router;
   router.add(Method::get, "/a", handler(), "{}");
   router.add(Method::get, "/b/{id}", handler(), "{}");

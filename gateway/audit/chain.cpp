@@ -1,0 +1,134 @@
+#include "gateway/audit/chain.hpp"
+
+#include <pqxx/pqxx>
+
+#include "gateway/audit/exchange.hpp"
+#include "gateway/resources/json_out.hpp"
+#include "gateway/util/hex.hpp"
+#include "gateway/util/text.hpp"
+
+namespace siao::audit {
+
+using resources::JsonWriter;
+using resources::put;
+
+const std::vector<storage::PreparedStatement>& audit_statements() {
+  static const std::vector<storage::PreparedStatement> all = {
+      {"chain_head_lock", "SELECT seq, hash FROM audit_chain_head WHERE id = 1 FOR UPDATE"},
+      {"chain_head_set", "UPDATE audit_chain_head SET seq = $1, hash = $2 WHERE id = 1"},
+      {"audit_insert",
+       "INSERT INTO audit_exchanges (seq, at, client_id, method, route, target, status, request_id, trace_id, "
+       "duration_us, request_body, response_sha256, response_body, resources, prev_hash, hash) "
+       "SELECT seq, at, client_id, method, route, target, status, request_id, trace_id, duration_us, request_body, "
+       "response_sha256, response_body, resources, prev_hash, hash FROM json_to_recordset($1::json) AS r("
+       "seq bigint, at timestamptz, client_id text, method text, route text, target text, status integer, "
+       "request_id text, trace_id text, duration_us bigint, request_body text, response_sha256 text, "
+       "response_body text, resources jsonb, prev_hash text, hash text)"},
+      {"idempotency_lock", "SELECT pg_try_advisory_xact_lock(hashtextextended($1 || chr(10) || $2, 0))"},
+      {"idempotency_find",
+       "SELECT request_sha256, status, headers::text, body FROM idempotency_keys WHERE client_id = $1 AND key = $2"},
+      {"idempotency_store",
+       "INSERT INTO idempotency_keys (client_id, key, request_sha256, status, headers, body) "
+       "VALUES ($1, $2, $3, $4, $5::jsonb, $6)"},
+  };
+  return all;
+}
+
+std::string record_hash(std::string_view prev_hash, const RecordFields& f) {
+  std::string canonical;
+  canonical.reserve(256 + f.target.size() + f.resources_json.size());
+  auto field = [&canonical](std::string_view v) {
+    canonical.append(std::to_string(v.size())).push_back(':');  // length-prefixed: no separator ambiguity
+    canonical.append(v);
+  };
+  field(prev_hash);
+  field(std::to_string(f.seq));
+  field(f.at);
+  field(f.client_id);
+  field(f.method);
+  field(f.target);
+  field(std::to_string(f.status));
+  field(f.request_sha256);
+  field(f.response_sha256);
+  field(f.resources_json);
+  return util::sha256_hex(canonical);
+}
+
+namespace {
+
+std::string resources_json(const Exchange& ex) {
+  return resources::json_text([&](JsonWriter& w) {
+    w.StartArray();
+    for (const auto& r : ex.resources()) {
+      w.StartObject();
+      put(w, "kind", r.kind);
+      put(w, "id", std::to_string(r.id));
+      put(w, "version");
+      w.Int(r.version);
+      put(w, "written");
+      w.Bool(r.written);
+      w.EndObject();
+    }
+    w.EndArray();
+  });
+}
+
+}  // namespace
+
+void append_to_chain(pqxx::work& tx, const std::vector<storage::BatchStep*>& steps) {
+  auto head = tx.exec_prepared1("chain_head_lock");
+  auto seq = head[0].as<std::int64_t>();
+  auto hash = head[1].as<std::string>();
+
+  rapidjson::StringBuffer rows;
+  JsonWriter w(rows);
+  w.StartArray();
+  for (auto* step : steps) {
+    auto* ex = dynamic_cast<Exchange*>(step);
+    if (!ex) continue;
+    const auto& req = ex->request();
+    auto& res = ex->response();
+    auto target = util::storable_text(req.target);
+    auto request_body = util::storable_text(req.body);
+    auto resources = resources_json(*ex);
+    auto response_sha = util::sha256_hex(res.body);
+    auto method = http::method_name(req.method);
+    ++seq;
+    auto prev = hash;
+    hash = record_hash(prev, {seq, ex->now(), ex->client_id(), method, target, res.status,
+                              util::sha256_hex(req.body), response_sha, resources});
+    w.StartObject();
+    put(w, "seq");
+    w.Int64(seq);
+    put(w, "at", ex->now());
+    put(w, "client_id", ex->client_id());
+    put(w, "method", method);
+    put(w, "route", req.route);
+    put(w, "target", target);
+    put(w, "status");
+    w.Int(res.status);
+    put(w, "request_id", req.request_id);
+    put(w, "trace_id", req.trace_id);
+    put(w, "duration_us");
+    w.Int64(ex->duration_us());
+    // Reads keep what identifies their answer (resources, versions, hash), not the answer itself:
+    // every version is kept, so it can be rebuilt and checked against the hash.
+    put(w, "request_body");
+    if (ex->writes()) put(w, request_body);
+    else w.Null();
+    put(w, "response_sha256", response_sha);
+    put(w, "response_body");
+    if (ex->writes()) put(w, util::storable_text(res.body));
+    else w.Null();
+    put(w, "resources");
+    w.RawValue(resources.data(), resources.size(), rapidjson::kArrayType);
+    put(w, "prev_hash", prev);
+    put(w, "hash", hash);
+    w.EndObject();
+  }
+  w.EndArray();
+  tx.exec_prepared0("audit_insert", std::string(rows.GetString(), rows.GetSize()));
+  tx.exec_prepared0("chain_head_set", seq, hash);
+}
+
+}  // namespace siao::audit

@@ -1,0 +1,26 @@
+#pragma once
+// The exchange log's hash chain: each record's hash covers its predecessor's,
+// so a changed or removed record breaks every link after it.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "gateway/storage/pool.hpp"
+
+namespace siao::audit {
+
+const std::vector<storage::PreparedStatement>& audit_statements();
+
+// The batch finisher: appends one record per exchange of the batch, in order,
+// holding the chain head's row lock until the batch commits.
+void append_to_chain(pqxx::work& tx, const std::vector<storage::BatchStep*>& steps);
+
+struct RecordFields {
+  std::int64_t seq;
+  std::string_view at, client_id, method, target;
+  int status;
+  std::string_view request_sha256, response_sha256, resources_json;
+};
+std::string record_hash(std::string_view prev_hash, const RecordFields& f);
+
+}  // namespace siao::audit

@@ -1,0 +1,132 @@
+#include "gateway/audit/exchange.hpp"
+
+#include <rapidjson/document.h>
+
+#include <pqxx/pqxx>
+
+#include "gateway/domain/dates.hpp"
+#include "gateway/http/problem.hpp"
+#include "gateway/log/log.hpp"
+#include "gateway/resources/json_out.hpp"
+#include "gateway/util/hex.hpp"
+
+namespace siao::audit {
+
+namespace {
+
+http::Problem problem_of(std::exception_ptr error, const http::Request& req) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const http::HttpError& e) {
+    return e.problem();
+  } catch (const storage::Unavailable& e) {
+    auto p = http::make_problem(503, "database-unavailable", e.what());
+    p.headers.emplace_back("Retry-After", "2");
+    return p;
+  } catch (const pqxx::sql_error& e) {
+    // Lock contention that PostgreSQL resolved by failing one side: the caller may retry.
+    if (e.sqlstate() == "40P01" || e.sqlstate() == "40001" || e.sqlstate() == "55P03") {
+      auto p = http::make_problem(503, "contention", "A concurrent change got in the way; retry.");
+      p.headers.emplace_back("Retry-After", "1");
+      return p;
+    }
+    log::event(log::Level::error, "exchange failed",
+               {{"traceId", std::string_view(req.trace_id)}, {"sqlstate", std::string_view(e.sqlstate())}});
+  } catch (const std::exception& e) {
+    log::event(log::Level::error, "exchange failed",
+               {{"traceId", std::string_view(req.trace_id)}, {"error", std::string_view(e.what())}});
+  }
+  return http::make_problem(500, "internal-error", "The gateway could not complete the request.");
+}
+
+std::string headers_json(const http::Headers& headers) {
+  return resources::json_text([&](resources::JsonWriter& w) {
+    w.StartArray();
+    for (const auto& [k, v] : headers) {
+      w.StartArray();
+      resources::put(w, k);
+      resources::put(w, v);
+      w.EndArray();
+    }
+    w.EndArray();
+  });
+}
+
+http::Headers headers_from_json(const std::string& json) {
+  rapidjson::Document d;
+  d.Parse(json.c_str());
+  http::Headers out;
+  if (!d.IsArray()) return out;
+  for (const auto& pair : d.GetArray())
+    if (pair.IsArray() && pair.Size() == 2) out.emplace_back(pair[0].GetString(), pair[1].GetString());
+  return out;
+}
+
+}  // namespace
+
+Exchange::Exchange(const http::Request& request, const auth::Client* client, Work work)
+    : request_(request),
+      client_(client),
+      work_(std::move(work)),
+      now_(domain::rfc3339_utc(std::chrono::system_clock::now())),
+      started_(std::chrono::steady_clock::now()) {}
+
+void Exchange::touched(std::string_view kind, std::int64_t id, int version, bool written) {
+  resources_.push_back({kind, id, version, written});
+}
+
+bool Exchange::writes() const { return request_.method != http::Method::get && request_.method != http::Method::head; }
+
+std::int64_t Exchange::duration_us() const {
+  return std::chrono::duration_cast<std::chrono::microseconds>(finished_ - started_).count();
+}
+
+void Exchange::step(pqxx::work& tx) {
+  // The batch may have waited: the exchange's time is when its work runs.
+  now_ = domain::rfc3339_utc(std::chrono::system_clock::now());
+  resources_.clear();
+  auto key = request_.header("idempotency-key");
+  if (key && request_.method == http::Method::post && client_) run_with_idempotency(tx, *key);
+  else response_ = work_(tx, *this);
+  finished_ = std::chrono::steady_clock::now();
+}
+
+void Exchange::run_with_idempotency(pqxx::work& tx, std::string_view key) {
+  if (key.empty() || key.size() > 255)
+    throw http::HttpError(http::make_problem(400, "bad-idempotency-key", "Idempotency-Key must be 1 to 255 characters."));
+  std::string k(key);
+  auto fingerprint = util::sha256_hex(std::string(http::method_name(request_.method)) + " " + request_.target + "\n" +
+                                      request_.body);
+  // Held until the batch commits: a second call with this key, from any instance, sees it as in flight.
+  if (!tx.exec_prepared1("idempotency_lock", client_->id, k)[0].as<bool>())
+    throw http::HttpError(http::make_problem(409, "request-in-flight",
+                                             "A request with this Idempotency-Key is still being processed."));
+  auto found = tx.exec_prepared("idempotency_find", client_->id, k);
+  if (!found.empty()) {
+    if (found[0][0].as<std::string>() != fingerprint)
+      throw http::HttpError(http::make_problem(
+          422, "idempotency-key-reused", "This Idempotency-Key was used for a different request."));
+    response_.status = found[0][1].as<int>();
+    response_.headers = headers_from_json(found[0][2].as<std::string>());
+    response_.body = found[0][3].as<std::string>();
+    response_.content_type = response_.status >= 400 ? "application/problem+json" : "application/json";
+    response_.set("Idempotent-Replayed", "true");
+    return;
+  }
+  response_ = work_(tx, *this);
+  tx.exec_prepared0("idempotency_store", client_->id, k, fingerprint, response_.status, headers_json(response_.headers),
+                    response_.body);
+}
+
+void Exchange::step_failed(std::exception_ptr error) noexcept {
+  finished_ = std::chrono::steady_clock::now();
+  resources_.clear();  // rolled back: it changed nothing
+  try {
+    response_ = http::render_problem(problem_of(error, request_), request_.trace_id);
+  } catch (...) {
+    response_ = http::Response{};
+    response_.status = 500;
+  }
+}
+
+}  // namespace siao::audit

@@ -1,0 +1,59 @@
+#pragma once
+// One API call as an audited exchange: its work runs inside a shared batch
+// transaction (under its own savepoint), and its audit record is appended in
+// that same transaction, so no effect exists without its record and no record
+// claims an effect that was rolled back.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "gateway/auth/client.hpp"
+#include "gateway/http/message.hpp"
+#include "gateway/storage/pool.hpp"
+
+namespace siao::audit {
+
+struct ResourceRef {
+  std::string_view kind;  // household | person | request
+  std::int64_t id;
+  int version;
+  bool written;
+};
+
+class Exchange final : public storage::BatchStep {
+ public:
+  using Work = std::function<http::Response(pqxx::work& tx, Exchange& ex)>;
+
+  // `client` may be null: an unauthenticated call is recorded too.
+  Exchange(const http::Request& request, const auth::Client* client, Work work);
+
+  void step(pqxx::work& tx) override;
+  void step_failed(std::exception_ptr error) noexcept override;
+
+  const http::Request& request() const { return request_; }
+  const auth::Client& client() const { return *client_; }
+  std::string_view client_id() const { return client_ ? std::string_view(client_->id) : std::string_view(); }
+  const std::string& now() const { return now_; }  // one clock reading for everything this exchange writes
+  void touched(std::string_view kind, std::int64_t id, int version, bool written);
+
+  const std::vector<ResourceRef>& resources() const { return resources_; }
+  http::Response& response() { return response_; }
+  std::int64_t duration_us() const;
+  bool writes() const;
+
+ private:
+  void run_with_idempotency(pqxx::work& tx, std::string_view key);
+
+  const http::Request& request_;
+  const auth::Client* client_;
+  Work work_;
+  std::string now_;
+  std::chrono::steady_clock::time_point started_;
+  std::chrono::steady_clock::time_point finished_;
+  std::vector<ResourceRef> resources_;
+  http::Response response_;
+};
+
+}  // namespace siao::audit
