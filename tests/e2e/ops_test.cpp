@@ -1,6 +1,9 @@
 #include <doctest/doctest.h>
 
 #include <rapidjson/document.h>
+#include <rapidjson/pointer.h>
+
+#include <functional>
 
 #include <regex>
 
@@ -101,4 +104,32 @@ TEST_CASE("the OpenAPI document describes exactly the routes served") {
       CHECK_MESSAGE(status != 404, path);
       CHECK_MESSAGE(status != 405, path);
     }
+}
+
+TEST_CASE("the OpenAPI document carries the v2 schemas and every reference in it resolves") {
+  GatewayProcess gw({});
+  HttpClient client(gw.http_port());
+  auto doc = parse(client.get("/openapi.json").body);
+  const auto& schemas = doc["components"]["schemas"];
+  for (const char* name : {"household-create", "household", "person", "request", "request-transition", "common"})
+    CHECK_MESSAGE(schemas.HasMember(name), name);
+  CHECK(doc["paths"].HasMember("/api/v2/households/{id}"));
+  CHECK(doc["paths"]["/api/v2/households/{id}"].HasMember("patch"));
+  std::vector<std::string> refs;
+  std::function<void(const rapidjson::Value&)> walk = [&](const rapidjson::Value& v) {
+    if (v.IsObject()) {
+      for (const auto& m : v.GetObject()) {
+        if (std::string_view(m.name.GetString()) == "$ref" && m.value.IsString()) refs.emplace_back(m.value.GetString());
+        else walk(m.value);
+      }
+    } else if (v.IsArray()) {
+      for (const auto& item : v.GetArray()) walk(item);
+    }
+  };
+  walk(doc);
+  CHECK(refs.size() > 20);
+  for (const auto& ref : refs) {
+    REQUIRE(ref.rfind("#/", 0) == 0);
+    CHECK_MESSAGE(rapidjson::Pointer(ref.substr(1).c_str()).Get(doc) != nullptr, ref);
+  }
 }

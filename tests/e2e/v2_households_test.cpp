@@ -1,4 +1,5 @@
 #include <atomic>
+#include <mutex>
 #include <thread>
 
 #include "tests/e2e/v2_fixture.hpp"
@@ -228,4 +229,40 @@ TEST_CASE("every exchange is in the hash-chained audit log - refusals included")
   pqxx::connection c(g.db.url());
   pqxx::nontransaction t(c);
   CHECK_THROWS(t.exec("UPDATE audit_exchanges SET status = 200"));
+}
+
+TEST_CASE("bodies must be JSON and patches merge patches: 415 otherwise") {
+  V2Gateway g;
+  auto api = g.client();
+  CHECK(api.post("/api/v2/households", family(), {{"Content-Type", "text/plain"}}).status == 415);
+  CHECK(api.post("/api/v2/households", family(), {{"Content-Type", "application/json; charset=utf-8"}}).status == 201);
+  auto id = api.post("/api/v2/households", family()).str("/id");
+  auto wrong = api.send("PATCH", "/api/v2/households/" + id, R"({"territory":"93"})",
+                        {{"Content-Type", "application/json"}, {"If-Match", "\"1\""}});
+  CHECK(wrong.status == 415);
+  CHECK(wrong.header("accept-patch") == "application/merge-patch+json");
+}
+
+TEST_CASE("the same Idempotency-Key sent many times at once has one effect: the others replay or get 409") {
+  V2Gateway g;
+  std::vector<std::thread> callers;
+  std::mutex mutex;
+  std::vector<ApiResult> results;
+  for (int i = 0; i < 8; ++i)
+    callers.emplace_back([&] {
+      auto api = g.client();
+      auto r = api.post("/api/v2/households", family(), {{"Idempotency-Key", "burst"}});
+      std::lock_guard lock(mutex);
+      results.push_back(std::move(r));
+    });
+  for (auto& t : callers) t.join();
+  std::string body;
+  for (const auto& r : results) {
+    CHECK((r.status == 201 || r.status == 409));
+    if (r.status == 409) CHECK(r.str("/type") == "/problems/request-in-flight");
+    if (r.status != 201) continue;
+    if (body.empty()) body = r.body;
+    CHECK(r.body == body);
+  }
+  CHECK(g.count("SELECT count(*) FROM households") == 1);
 }

@@ -7,7 +7,28 @@
 
 namespace siao::api::v2 {
 
+namespace {
+
+// "application/json; charset=utf-8" -> "application/json"
+std::string media_type(std::string_view content_type) {
+  auto end = content_type.find(';');
+  std::string out(content_type.substr(0, end));
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace
+
 rapidjson::Document checked_body(const http::Request& req, const json::SchemaSet& schemas, std::string_view schema) {
+  // PATCH speaks RFC 7396 merge patch; everything else plain JSON.
+  const char* expected = req.method == http::Method::patch ? "application/merge-patch+json" : "application/json";
+  auto type = req.header("content-type");
+  if (!type || media_type(*type) != expected) {
+    auto p = http::make_problem(415, "unsupported-media-type", std::string("The body must be ") + expected + ".");
+    p.headers.emplace_back("Accept-Patch", "application/merge-patch+json");
+    throw http::HttpError(std::move(p));
+  }
   auto doc = json::parse_body(req.body);
   auto errors = schemas.validate(schema, doc);
   if (!errors.empty()) unprocessable(std::move(errors), "The body does not match the " + std::string(schema) + " schema.");
