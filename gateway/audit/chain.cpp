@@ -11,6 +11,7 @@ namespace siao::audit {
 
 using resources::JsonWriter;
 using resources::put;
+using resources::put_nullable;
 
 const std::vector<storage::PreparedStatement>& audit_statements() {
   static const std::vector<storage::PreparedStatement> all = {
@@ -20,10 +21,10 @@ const std::vector<storage::PreparedStatement>& audit_statements() {
        "INSERT INTO audit_exchanges (seq, at, client_id, method, route, target, status, request_id, trace_id, "
        "duration_us, request_body, response_sha256, response_body, resources, prev_hash, hash) "
        "SELECT seq, at, client_id, method, route, target, status, request_id, trace_id, duration_us, request_body, "
-       "response_sha256, response_body, resources, prev_hash, hash FROM json_to_recordset($1::json) AS r("
+       "response_sha256, response_body, resources::json, prev_hash, hash FROM json_to_recordset($1::json) AS r("
        "seq bigint, at timestamptz, client_id text, method text, route text, target text, status integer, "
        "request_id text, trace_id text, duration_us bigint, request_body text, response_sha256 text, "
-       "response_body text, resources jsonb, prev_hash text, hash text)"},
+       "response_body text, resources text, prev_hash text, hash text)"},
       {"idempotency_lock", "SELECT pg_try_advisory_xact_lock(hashtextextended($1 || chr(10) || $2, 0))"},
       {"idempotency_find",
        "SELECT request_sha256, status, headers::text, body FROM idempotency_keys WHERE client_id = $1 AND key = $2"},
@@ -36,21 +37,25 @@ const std::vector<storage::PreparedStatement>& audit_statements() {
 
 std::string record_hash(std::string_view prev_hash, const RecordFields& f) {
   std::string canonical;
-  canonical.reserve(256 + f.target.size() + f.resources_json.size());
-  auto field = [&canonical](std::string_view v) {
-    canonical.append(std::to_string(v.size())).push_back(':');  // length-prefixed: no separator ambiguity
-    canonical.append(v);
+  canonical.reserve(512 + f.target.size() + f.resources_json.size() + (f.request_body ? f.request_body->size() : 0) +
+                    (f.response_body ? f.response_body->size() : 0));
+  // Length-prefixed fields: no separator can be forged; "-" marks a null.
+  auto field = [&canonical](std::optional<std::string_view> v) {
+    if (!v) {
+      canonical.append("-;");
+      return;
+    }
+    canonical.append(std::to_string(v->size())).push_back(':');
+    canonical.append(*v);
+    canonical.push_back(';');
   };
-  field(prev_hash);
-  field(std::to_string(f.seq));
-  field(f.at);
-  field(f.client_id);
-  field(f.method);
-  field(f.target);
-  field(std::to_string(f.status));
-  field(f.request_sha256);
-  field(f.response_sha256);
-  field(f.resources_json);
+  auto seq = std::to_string(f.seq), status = std::to_string(f.status), duration = std::to_string(f.duration_us);
+  for (auto v : {std::optional<std::string_view>(prev_hash), std::optional<std::string_view>(seq),
+                 std::optional(f.at), std::optional(f.client_id), std::optional(f.method), std::optional(f.route),
+                 std::optional(f.target), std::optional<std::string_view>(status), std::optional(f.request_id),
+                 std::optional(f.trace_id), std::optional<std::string_view>(duration), f.request_body,
+                 std::optional(f.response_sha256), f.response_body, std::optional(f.resources_json)})
+    field(v);
   return util::sha256_hex(canonical);
 }
 
@@ -89,14 +94,20 @@ void append_to_chain(pqxx::work& tx, const std::vector<storage::BatchStep*>& ste
     const auto& req = ex->request();
     auto& res = ex->response();
     auto target = util::storable_text(req.target);
-    auto request_body = util::storable_text(req.body);
+    // Reads keep what identifies their answer (resources, versions, hash), not the answer itself:
+    // every version is kept, so it can be rebuilt and checked against the hash.
+    std::optional<std::string> request_body, response_body;
+    if (ex->writes()) {
+      request_body = util::storable_text(req.body);
+      response_body = util::storable_text(res.body);
+    }
     auto resources = resources_json(*ex);
     auto response_sha = util::sha256_hex(res.body);
     auto method = http::method_name(req.method);
     ++seq;
     auto prev = hash;
-    hash = record_hash(prev, {seq, ex->now(), ex->client_id(), method, target, res.status,
-                              util::sha256_hex(req.body), response_sha, resources});
+    hash = record_hash(prev, {seq, ex->now(), ex->client_id(), method, req.route, target, res.status, req.request_id,
+                              req.trace_id, ex->duration_us(), request_body, response_sha, response_body, resources});
     w.StartObject();
     put(w, "seq");
     w.Int64(seq);
@@ -111,17 +122,11 @@ void append_to_chain(pqxx::work& tx, const std::vector<storage::BatchStep*>& ste
     put(w, "trace_id", req.trace_id);
     put(w, "duration_us");
     w.Int64(ex->duration_us());
-    // Reads keep what identifies their answer (resources, versions, hash), not the answer itself:
-    // every version is kept, so it can be rebuilt and checked against the hash.
-    put(w, "request_body");
-    if (ex->writes()) put(w, request_body);
-    else w.Null();
+    put_nullable(w, "request_body", request_body);
     put(w, "response_sha256", response_sha);
-    put(w, "response_body");
-    if (ex->writes()) put(w, util::storable_text(res.body));
-    else w.Null();
-    put(w, "resources");
-    w.RawValue(resources.data(), resources.size(), rapidjson::kArrayType);
+    put_nullable(w, "response_body", response_body);
+    // As a string: json_to_recordset would re-serialise a nested value, and the hash covers this exact text.
+    put(w, "resources", resources);
     put(w, "prev_hash", prev);
     put(w, "hash", hash);
     w.EndObject();

@@ -25,6 +25,11 @@ http::Problem problem_of(std::exception_ptr error, const http::Request& req) {
     return p;
   } catch (const pqxx::sql_error& e) {
     // Lock contention that PostgreSQL resolved by failing one side: the caller may retry.
+    if (e.sqlstate() == "57014" || e.sqlstate().rfind("57P", 0) == 0) {
+      auto p = http::make_problem(503, "database-unavailable", "The database answered too slowly or is restarting.");
+      p.headers.emplace_back("Retry-After", "2");
+      return p;
+    }
     if (e.sqlstate() == "40P01" || e.sqlstate() == "40001" || e.sqlstate() == "55P03") {
       auto p = http::make_problem(503, "contention", "A concurrent change got in the way; retry.");
       p.headers.emplace_back("Retry-After", "1");

@@ -2,6 +2,7 @@
 #include <mutex>
 #include <thread>
 
+#include "gateway/audit/chain.hpp"
 #include "tests/e2e/v2_fixture.hpp"
 
 using namespace siao::test;
@@ -224,7 +225,7 @@ TEST_CASE("every exchange is in the hash-chained audit log - refusals included")
   CHECK(g.count("SELECT count(*) FROM audit_exchanges a JOIN audit_exchanges b ON b.seq = a.seq + 1 "
                 "WHERE b.prev_hash <> a.hash") == 0);
   CHECK(g.count("SELECT count(*) FROM audit_chain_head h JOIN audit_exchanges a ON a.seq = h.seq AND a.hash = h.hash") == 1);
-  CHECK(g.count("SELECT count(*) FROM audit_exchanges WHERE method = 'POST' AND resources @> "
+  CHECK(g.count("SELECT count(*) FROM audit_exchanges WHERE method = 'POST' AND resources::jsonb @> "
                 "'[{\"kind\":\"household\",\"id\":\"" + id + "\",\"written\":true}]'") == 1);
   pqxx::connection c(g.db.url());
   pqxx::nontransaction t(c);
@@ -265,4 +266,36 @@ TEST_CASE("the same Idempotency-Key sent many times at once has one effect: the 
     CHECK(r.body == body);
   }
   CHECK(g.count("SELECT count(*) FROM households") == 1);
+}
+
+TEST_CASE("every audit record's hash is recomputed from its stored row and its predecessor") {
+  V2Gateway g;
+  auto api = g.client();
+  auto id = api.post("/api/v2/households", family(), {{"Idempotency-Key", "audit-1"}}).str("/id");
+  api.get("/api/v2/households/" + id);
+  api.patch("/api/v2/households/" + id, R"({"territory":"93"})", "\"1\"");
+  api.post("/api/v2/households", "{broken");
+  pqxx::connection c(g.db.url());
+  pqxx::nontransaction t(c);
+  auto rows = t.exec(
+      "SELECT seq, rfc3339(at), client_id, method, route, target, status, request_id, trace_id, duration_us, "
+      "request_body, response_sha256, response_body, resources::text, prev_hash, hash FROM audit_exchanges ORDER BY seq");
+  REQUIRE(rows.size() == 4);
+  std::string prev(64, '0');
+  for (const auto& r : rows) {
+    auto opt = [&](int i) -> std::optional<std::string_view> {
+      if (r[i].is_null()) return std::nullopt;
+      return std::string_view(r[i].c_str(), r[i].size());
+    };
+    auto sv = [&](int i) { return std::string_view(r[i].c_str(), r[i].size()); };
+    CHECK(sv(14) == prev);
+    auto expected = siao::audit::record_hash(
+        prev, {r[0].as<std::int64_t>(), sv(1), sv(2), sv(3), sv(4), sv(5), r[6].as<int>(), sv(7), sv(8),
+               r[9].as<std::int64_t>(), opt(10), sv(11), opt(12), sv(13)});
+    CHECK(sv(15) == expected);
+    prev = std::string(sv(15));
+  }
+  // Reads keep no body; writes keep both, as received and as answered.
+  CHECK(g.count("SELECT count(*) FROM audit_exchanges WHERE method = 'GET' AND response_body IS NULL") == 1);
+  CHECK(g.count("SELECT count(*) FROM audit_exchanges WHERE status = 400 AND request_body = '{broken'") == 1);
 }

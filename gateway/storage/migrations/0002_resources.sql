@@ -108,12 +108,12 @@ CREATE TABLE audit_exchanges (
   request_body    text,
   response_sha256 text NOT NULL,
   response_body   text,
-  resources       jsonb NOT NULL,
+  resources       json NOT NULL,  -- as hashed: json keeps the text, jsonb would reorder it
   prev_hash       text NOT NULL,
   hash            text NOT NULL
 );
 CREATE INDEX audit_exchanges_by_client ON audit_exchanges (client_id, seq);
-CREATE INDEX audit_exchanges_by_resource ON audit_exchanges USING gin (resources jsonb_path_ops);
+CREATE INDEX audit_exchanges_by_resource ON audit_exchanges USING gin ((resources::jsonb) jsonb_path_ops);
 
 CREATE TABLE audit_chain_head (
   id   integer PRIMARY KEY CHECK (id = 1),
