@@ -73,10 +73,10 @@ Response render_problem(const Problem& p, std::string_view trace_id) {
     }
     w.EndArray();
   }
-  if (!p.allowed.empty()) {
+  if (p.allowed) {
     w.Key("allowed");
     w.StartArray();
-    for (const auto& a : p.allowed) str(a);
+    for (const auto& a : *p.allowed) str(a);
     w.EndArray();
   }
   w.Key("traceId");

@@ -1,5 +1,6 @@
 #pragma once
 // RFC 9457 problem details, the one error format of every API the gateway serves.
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -19,7 +20,7 @@ struct Problem {
   std::string title;
   std::string detail;
   std::vector<FieldError> errors;
-  std::vector<std::string> allowed;  // reachable statuses, for refused transitions
+  std::optional<std::vector<std::string>> allowed;  // reachable statuses, for refused transitions (may be empty)
   Headers headers;                   // Allow, Retry-After, WWW-Authenticate...
 };
 

@@ -49,17 +49,11 @@ struct Registration {
 bool to_request(bhttp::request<bhttp::string_body>& msg, const Peer& peer, Request& req) {
   req.method = parse_method(std::string_view(msg.method_string().data(), msg.method_string().size()));
   req.target.assign(msg.target().data(), msg.target().size());
-  auto url = boost::urls::parse_origin_form(req.target);
-  if (!url) return false;
-  for (auto segment : url->segments()) req.segments.push_back(std::move(segment));
-  for (auto param : url->params()) req.query.emplace_back(std::move(param.key), std::move(param.value));
-  req.headers.reserve(16);
   for (const auto& field : msg) {
     std::string name(field.name_string().data(), field.name_string().size());
     for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     req.headers.emplace_back(std::move(name), std::string(field.value().data(), field.value().size()));
   }
-  req.body = std::move(msg.body());
   req.remote_address = peer.address;
   req.client_cert_sha256 = peer.cert_sha256;
   req.tls = peer.tls;
@@ -68,11 +62,18 @@ bool to_request(bhttp::request<bhttp::string_body>& msg, const Peer& peer, Reque
   auto tp = req.header("traceparent");
   auto trace = tp ? trace_id_of(*tp) : std::nullopt;
   req.trace_id = trace ? std::move(*trace) : random_hex(16);
+
+  auto url = boost::urls::parse_origin_form(req.target);
+  if (!url) return false;
+  for (auto segment : url->segments()) req.segments.push_back(std::move(segment));
+  for (auto param : url->params()) req.query.emplace_back(std::move(param.key), std::move(param.value));
+  req.body = std::move(msg.body());
   return true;
 }
 
 bhttp::response<bhttp::string_body> to_message(Response& res, const Request& req, unsigned version, bool keep) {
   bhttp::response<bhttp::string_body> msg{static_cast<bhttp::status>(res.status), version};
+  msg.reason(reason_phrase(res.status));  // RFC 9110's names, as the problem titles use
   msg.set(bhttp::field::content_type, res.content_type);
   msg.set("X-Request-Id", req.request_id);
   msg.set(bhttp::field::cache_control, "no-store");
@@ -160,7 +161,7 @@ net::awaitable<void> serve_requests(Stream& stream, SessionEnv& env, ConnectionC
     Response res;
     if (!to_request(msg, peer, req)) {
       res = render_problem(make_problem(400, "malformed-request", "The request target is not a valid path."),
-                           req.trace_id.empty() ? random_hex(16) : req.trace_id);
+                           req.trace_id);
     } else {
       env.metrics.in_flight.fetch_add(1, std::memory_order_relaxed);
       res = co_await env.handler(req);

@@ -104,6 +104,8 @@ class Pool {
     virtual void complete(std::exception_ptr failure) = 0;                    // resumes the caller
     virtual BatchStep* batch_step() noexcept { return nullptr; }
   };
+  template <class Handler>
+  struct Completion;
   template <class Handler, class Body>
   struct JobImpl;
   template <class Handler>
@@ -131,9 +133,22 @@ class Pool {
   std::atomic<std::uint64_t> jobs_{0}, failures_{0}, reconnects_{0}, wait_micros_{0}, batches_{0};
 };
 
+// Resumes the waiting coroutine on its own executor, with the outcome.
+template <class Handler>
+struct Pool::Completion : Pool::Job {
+  explicit Completion(Handler h) : handler(std::move(h)), work(boost::asio::make_work_guard(handler)) {}
+  void complete(std::exception_ptr failure) override {
+    auto ex = work.get_executor();
+    boost::asio::dispatch(ex, [h = std::move(handler), failure]() mutable { std::move(h)(failure); });
+    work.reset();
+  }
+  Handler handler;
+  boost::asio::executor_work_guard<boost::asio::associated_executor_t<Handler>> work;
+};
+
 template <class Handler, class Body>
-struct Pool::JobImpl final : Pool::Job {
-  JobImpl(Handler h, Body b) : handler(std::move(h)), work(boost::asio::make_work_guard(handler)), body(std::move(b)) {}
+struct Pool::JobImpl final : Pool::Completion<Handler> {
+  JobImpl(Handler h, Body b) : Pool::Completion<Handler>(std::move(h)), body(std::move(b)) {}
   std::exception_ptr execute(pqxx::connection& conn) noexcept override {
     try {
       body(conn);
@@ -142,28 +157,14 @@ struct Pool::JobImpl final : Pool::Job {
       return std::current_exception();
     }
   }
-  void complete(std::exception_ptr failure) override {
-    auto ex = work.get_executor();
-    boost::asio::dispatch(ex, [h = std::move(handler), failure]() mutable { std::move(h)(failure); });
-    work.reset();
-  }
-  Handler handler;
-  boost::asio::executor_work_guard<boost::asio::associated_executor_t<Handler>> work;
   Body body;
 };
 
 template <class Handler>
-struct Pool::BatchJobImpl final : Pool::Job {
-  BatchJobImpl(Handler h, BatchStep& s) : handler(std::move(h)), work(boost::asio::make_work_guard(handler)), step(s) {}
+struct Pool::BatchJobImpl final : Pool::Completion<Handler> {
+  BatchJobImpl(Handler h, BatchStep& s) : Pool::Completion<Handler>(std::move(h)), step(s) {}
   std::exception_ptr execute(pqxx::connection&) noexcept override { return nullptr; }  // batches run whole
   BatchStep* batch_step() noexcept override { return &step; }
-  void complete(std::exception_ptr failure) override {
-    auto ex = work.get_executor();
-    boost::asio::dispatch(ex, [h = std::move(handler), failure]() mutable { std::move(h)(failure); });
-    work.reset();
-  }
-  Handler handler;
-  boost::asio::executor_work_guard<boost::asio::associated_executor_t<Handler>> work;
   BatchStep& step;
 };
 

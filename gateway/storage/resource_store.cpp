@@ -113,6 +113,7 @@ const std::vector<PreparedStatement>& resource_statements() {
       {"mint_request", "SELECT nextval('request_ids')"},
       {"select_household", select(kHouseholdColumns, "households", "id = $1")},
       {"select_household_locked", select(kHouseholdColumns, "households", "id = $1 FOR UPDATE")},
+      {"lock_households", "SELECT id FROM households WHERE id IN ($1, $2) ORDER BY id FOR UPDATE"},
       {"select_members", select(kPersonColumns, "persons", "household_id = $1 AND status = 'active' ORDER BY id")},
       {"select_person", select(kPersonColumns, "persons", "id = $1")},
       {"select_person_locked", select(kPersonColumns, "persons", "id = $1 FOR UPDATE")},
@@ -173,6 +174,8 @@ std::vector<std::int64_t> mint_person_ids(pqxx::work& tx, int count) {
 }
 
 std::int64_t mint_request_id(pqxx::work& tx) { return tx.exec_prepared1("mint_request")[0].as<std::int64_t>(); }
+
+void lock_households(pqxx::work& tx, std::int64_t a, std::int64_t b) { tx.exec_prepared("lock_households", a, b); }
 
 std::optional<Household> load_household(pqxx::work& tx, std::int64_t id, Lock lock) {
   auto rows = tx.exec_prepared(lock == Lock::for_update ? "select_household_locked" : "select_household", id);

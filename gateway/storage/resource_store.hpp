@@ -23,6 +23,8 @@ std::int64_t mint_household_id(pqxx::work& tx);
 std::vector<std::int64_t> mint_person_ids(pqxx::work& tx, int count);
 std::int64_t mint_request_id(pqxx::work& tx);
 
+// Locks two households in id order: every writer that holds two takes them so.
+void lock_households(pqxx::work& tx, std::int64_t a, std::int64_t b);
 std::optional<resources::Household> load_household(pqxx::work& tx, std::int64_t id, Lock lock);
 std::vector<resources::Person> load_members(pqxx::work& tx, std::int64_t household_id);
 std::optional<resources::Person> load_person(pqxx::work& tx, std::int64_t id, Lock lock);

@@ -54,7 +54,7 @@ TEST_CASE("field errors render with their pointer and message only") {
 
 TEST_CASE("allowed statuses render as an array of strings") {
   auto p = make_problem(409, "transition-refused", "Closed requests cannot be reopened.");
-  p.allowed = {"archived", "closed"};
+  p.allowed = std::vector<std::string>{"archived", "closed"};
   auto doc = parse(render_problem(p, "t").body);
   REQUIRE(doc["allowed"].IsArray());
   REQUIRE(doc["allowed"].Size() == 2);
@@ -94,4 +94,13 @@ TEST_CASE("quotes - backslashes and control characters are escaped into valid JS
 TEST_CASE("HttpError's message is the detail - or the title without one") {
   CHECK(std::string(siao::http::HttpError(make_problem(404, "x", "gone")).what()) == "gone");
   CHECK(std::string(siao::http::HttpError(make_problem(404, "x")).what()) == "Not Found");
+}
+
+TEST_CASE("an empty list of allowed statuses is still rendered: nowhere to go is an answer") {
+  auto p = siao::http::make_problem(409, "transition-not-allowed", "closed is final");
+  p.allowed.emplace();
+  rapidjson::Document doc;
+  doc.Parse(siao::http::render_problem(p, "t").body.c_str());
+  REQUIRE(doc.HasMember("allowed"));
+  CHECK(doc["allowed"].Size() == 0);
 }

@@ -28,11 +28,7 @@ Household visible_household(pqxx::work& tx, const Exchange& ex, std::int64_t id,
   auto h = store::load_household(tx, id, lock);
   if (!h) not_found("household");
   ensure_visible(ex, h->territory, "household");
-  if (h->status == "merged" && h->merged_into) {
-    auto p = http::make_problem(301, "moved", "This household was merged into another.");
-    p.headers.emplace_back("Location", household_url(*h->merged_into));
-    throw http::HttpError(std::move(p));
-  }
+  if (h->status == "merged" && h->merged_into) moved_to(household_url(*h->merged_into), "household");
   return std::move(*h);
 }
 
@@ -156,18 +152,23 @@ Response add_new_member(pqxx::work& tx, Exchange& ex, Household& h, const rapidj
 }
 
 // Moves keep the person's id, data and history; both households record it.
-Response move_member(pqxx::work& tx, Exchange& ex, Household& target, const rapidjson::Value& body) {
+// Lock order: both households (by id), then the person.
+Response move_member(pqxx::work& tx, Exchange& ex, std::int64_t target_id, const rapidjson::Value& body) {
   std::string_view pid = body["personId"].GetString();
-  if (!domain::is_siao_id(pid, ResourceKind::person))
-    unprocessable({{"/personId", "is not a person id"}});
-  auto person = store::load_person(tx, std::stoll(std::string(pid)), store::Lock::for_update);
-  if (!person || person->status != "active") unprocessable({{"/personId", "no such person"}});
+  if (!domain::is_siao_id(pid, ResourceKind::person)) unprocessable({{"/personId", "is not a person id"}});
+  auto person_id = std::stoll(std::string(pid));
+  auto peek = store::load_person(tx, person_id, store::Lock::none);
+  if (!peek || peek->status != "active") unprocessable({{"/personId", "no such person"}});
+  store::lock_households(tx, target_id, peek->household_id);
+  auto target = visible_household(tx, ex, target_id, store::Lock::for_update);
+  refuse_if_closed(target);
+  auto person = store::load_person(tx, person_id, store::Lock::for_update);
+  if (!person || person->household_id != peek->household_id) conflict("concurrent-move", "The person moved meanwhile: retry.");
   if (person->household_id == target.id) conflict("already-member", "The person is already in this household.");
   auto source = store::load_household(tx, person->household_id, store::Lock::for_update);
   if (!source || !ex.client().in_territory(source->territory)) unprocessable({{"/personId", "no such person"}});
   std::string role = body["role"].GetString();
-  bool leaves_others = source->members.size() > 1;
-  if (person->role == "head" && leaves_others)
+  if (person->role == "head" && source->members.size() > 1)
     conflict("head-move", "The head cannot leave a household that keeps other members: make another member head first.");
   if (role == "head")
     for (const auto& m : target.members)
@@ -189,9 +190,11 @@ Response move_member(pqxx::work& tx, Exchange& ex, Household& target, const rapi
 
 Response add_member(pqxx::work& tx, Exchange& ex, const ApiContext& ctx) {
   auto body = checked_body(ex.request(), ctx.schemas, "member-add");
-  auto h = visible_household(tx, ex, path_id(ex.request(), "id", ResourceKind::household), store::Lock::for_update);
+  auto id = path_id(ex.request(), "id", ResourceKind::household);
+  if (body.HasMember("personId")) return move_member(tx, ex, id, body);
+  auto h = visible_household(tx, ex, id, store::Lock::for_update);
   refuse_if_closed(h);
-  return body.HasMember("personId") ? move_member(tx, ex, h, body) : add_new_member(tx, ex, h, body);
+  return add_new_member(tx, ex, h, body);
 }
 
 Response history(pqxx::work& tx, Exchange& ex) {

@@ -24,18 +24,19 @@ struct Located {
   Household household;
 };
 
-// A person is visible where their household is.
+// A person is visible where their household is. Writers lock the household
+// first, then the person: the same order as every other writer.
 Located visible_person(pqxx::work& tx, const Exchange& ex, store::Lock lock) {
   auto id = path_id(ex.request(), "id", ResourceKind::person);
-  auto p = store::load_person(tx, id, lock);
+  auto p = store::load_person(tx, id, store::Lock::none);
   if (!p) not_found("person");
   auto h = store::load_household(tx, p->household_id, lock);
   if (!h) not_found("person");
   ensure_visible(ex, h->territory, "person");
-  if (p->status == "merged" && p->merged_into) {
-    auto problem = http::make_problem(301, "moved", "This person was merged into another.");
-    problem.headers.emplace_back("Location", person_url(*p->merged_into));
-    throw http::HttpError(std::move(problem));
+  if (p->status == "merged" && p->merged_into) moved_to(person_url(*p->merged_into), "person");
+  if (lock == store::Lock::for_update) {
+    p = store::load_person(tx, id, lock);
+    if (!p || p->household_id != h->id) conflict("concurrent-move", "The person moved meanwhile: retry.");
   }
   return {std::move(*p), std::move(*h)};
 }
@@ -55,7 +56,6 @@ Person& member(Household& h, std::int64_t id) {
 Response patch(pqxx::work& tx, Exchange& ex, const ApiContext& ctx) {
   int expected = required_if_match(ex.request());
   auto body = checked_body(ex.request(), ctx.schemas, "person-patch");
-  // The household first: every writer locks in that order.
   auto [p, h] = visible_person(tx, ex, store::Lock::for_update);
   check_version(expected, p.meta);
   if (h.status != "active") conflict("household-closed", "The person's household is " + h.status + ".");

@@ -146,7 +146,8 @@ Response transition(pqxx::work& tx, Exchange& ex, const ApiContext& ctx) {
   if (!domain::is_allowed(kind, r.status, to)) {
     auto p = http::make_problem(409, "transition-not-allowed",
                                 "A request that is " + r.status + " cannot become " + to + ".");
-    for (auto a : domain::allowed_targets(kind, r.status)) p.allowed.emplace_back(a);
+    p.allowed.emplace();
+    for (auto a : domain::allowed_targets(kind, r.status)) p.allowed->emplace_back(a);
     throw http::HttpError(std::move(p));
   }
   auto missing = domain::missing_for_transition({kind, r.status, has_end_date(r.placement)}, to, body);

@@ -26,7 +26,7 @@ rapidjson::Document checked_body(const http::Request& req, const json::SchemaSet
   auto type = req.header("content-type");
   if (!type || media_type(*type) != expected) {
     auto p = http::make_problem(415, "unsupported-media-type", std::string("The body must be ") + expected + ".");
-    p.headers.emplace_back("Accept-Patch", "application/merge-patch+json");
+    if (req.method == http::Method::patch) p.headers.emplace_back("Accept-Patch", "application/merge-patch+json");
     throw http::HttpError(std::move(p));
   }
   auto doc = json::parse_body(req.body);
@@ -50,6 +50,7 @@ int required_if_match(const http::Request& req) {
                                              "PATCH needs If-Match with the ETag of the version it changes."));
   }
   std::string_view v = *h;
+  if (v == "*") return 0;  // RFC 9110: any current version
   if (v.rfind("W/", 0) == 0) v.remove_prefix(2);
   if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
   int version = 0;
@@ -60,7 +61,7 @@ int required_if_match(const http::Request& req) {
 }
 
 void check_version(int expected, const resources::Metadata& current) {
-  if (expected == current.version) return;
+  if (expected == 0 || expected == current.version) return;
   auto p = http::make_problem(412, "precondition-failed",
                               "The resource is at version " + std::to_string(current.version) + ", not " +
                                   std::to_string(expected) + ": read it again before changing it.");
@@ -70,6 +71,12 @@ void check_version(int expected, const resources::Metadata& current) {
 
 void not_found(std::string_view what) {
   throw http::HttpError(http::make_problem(404, "not-found", "No such " + std::string(what) + "."));
+}
+
+void moved_to(std::string location, std::string_view what) {
+  auto p = http::make_problem(301, "moved", "This " + std::string(what) + " was merged into another.");
+  p.headers.emplace_back("Location", std::move(location));
+  throw http::HttpError(std::move(p));
 }
 
 void conflict(std::string slug, std::string detail) {

@@ -26,12 +26,14 @@ rapidjson::Document checked_body(const http::Request& req, const json::SchemaSet
 // The path parameter `name` as an id of `kind`; anything else is a 404 (no such resource).
 std::int64_t path_id(const http::Request& req, std::string_view name, domain::ResourceKind kind);
 
-// The version If-Match names: 428 without it, 412 when it is not one of ours.
+// The version If-Match names (0 for "*"): 428 without it, 412 when it is not one of ours.
 int required_if_match(const http::Request& req);
 // 412 unless `expected` is the current version.
 void check_version(int expected, const resources::Metadata& current);
 
 [[noreturn]] void not_found(std::string_view what);
+// An absorbed (merged) resource: 301 to the one that absorbed it.
+[[noreturn]] void moved_to(std::string location, std::string_view what);
 [[noreturn]] void conflict(std::string slug, std::string detail);
 [[noreturn]] void unprocessable(std::vector<http::FieldError> errors, std::string detail = "The request is invalid.");
 
