@@ -1,12 +1,21 @@
 # shellcheck shell=bash
 # Helpers for the benchmarks: a durable PostgreSQL under var/bench-pg and the
-# release gateway in the background, logging to var/bench-gateway.log.
+# release gateway in the background, logging to var/bench-gateway.log (its
+# events and one access line per request: GATEWAY_LOG_LEVEL defaults to info).
 #
 #   bench_prepare           packages, valijson headers, release build
-#   bench_start_cluster     PostgreSQL on 127.0.0.1:55440, exports DATABASE_URL
+#   bench_start_cluster     PostgreSQL on 127.0.0.1:55440 (fsync and
+#                           synchronous_commit checked on), exports DATABASE_URL
 #   bench_start_gateway     migrate, serve, wait for /health; sets BENCH_GATEWAY_PID
+#                           and exports BENCH_API_KEY, the siao-backoffice key
+#                           the gateway admits (for the wrk scripts in bench/lua)
 #   bench_peak_rss_kib PID  prints VmHWM of PID in KiB
-#   bench_stop              stops the gateway, then the cluster if it was started here
+#   bench_probe_create      one POST /api/v2/households, which must answer 201
+#   bench_summary NAME WRK_OUTPUT CONNS THREADS DURATION RSS_KIB
+#                           prints the one-line summary of an API benchmark
+#   bench_stop              with BENCH_KEEP_METRICS=1, saves /metrics to
+#                           var/bench-metrics.txt; stops the gateway, then the
+#                           cluster if it was started here
 
 SIAO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=scripts/lib/deps.sh
@@ -22,6 +31,7 @@ BENCH_PG_DIR="$SIAO_ROOT/var/bench-pg"
 BENCH_PG_PORT=55440
 BENCH_GATEWAY_LOG="$SIAO_ROOT/var/bench-gateway.log"
 BENCH_BIN="$SIAO_ROOT/build/release/siao-gateway"
+BENCH_METRICS_FILE="$SIAO_ROOT/var/bench-metrics.txt"
 BENCH_HTTP_LISTEN=${BENCH_HTTP_LISTEN:-127.0.0.1:8080}
 BENCH_HTTPS_LISTEN=${BENCH_HTTPS_LISTEN:-127.0.0.1:8443}
 BENCH_GATEWAY_PID=
@@ -37,6 +47,16 @@ bench_start_cluster() {
   pg_cluster_start "$BENCH_PG_DIR" "$BENCH_PG_PORT" durable
   _bench_started_cluster=$PG_STARTED
   export DATABASE_URL="postgresql://siao_gateway@127.0.0.1:$BENCH_PG_PORT/siao"
+  # The figures are for a durable database: refuse a cluster left running
+  # with fsync or synchronous_commit off.
+  local settings
+  settings=$(pg_psql "$BENCH_PG_PORT" siao -At -F' ' \
+    -c "SELECT current_setting('fsync'), current_setting('synchronous_commit')") || return 1
+  if [ "$settings" != "on on" ]; then
+    echo "bench: the cluster in var/bench-pg runs with fsync/synchronous_commit = $settings, not on/on; stop it first" >&2
+    return 1
+  fi
+  echo "PostgreSQL durable: fsync on, synchronous_commit on"
 }
 
 _bench_listening() {
@@ -54,10 +74,21 @@ bench_start_gateway() {
   cd "$SIAO_ROOT" || return 1
   export GATEWAY_HTTP_LISTEN=$BENCH_HTTP_LISTEN
   export GATEWAY_HTTPS_LISTEN=$BENCH_HTTPS_LISTEN
-  export GATEWAY_LOG_LEVEL=${GATEWAY_LOG_LEVEL:-warn}
+  # Access lines are logged at info: below it the log holds only problems.
+  export GATEWAY_LOG_LEVEL=${GATEWAY_LOG_LEVEL:-info}
+  export GATEWAY_SCHEMAS_DIR=${GATEWAY_SCHEMAS_DIR:-$SIAO_ROOT/schemas}
   gateway_env_defaults
   gateway_ensure_dev_cert
   gateway_ensure_keys
+  # The gateway admits siao-backoffice with this key (var/keys/siao-backoffice.key
+  # unless already set); the wrk scripts read it from BENCH_API_KEY, not argv.
+  if [ -z "${SIAO_KEY_SIAO_BACKOFFICE:-}" ]; then
+    local keyfile="$SIAO_ROOT/var/keys/siao-backoffice.key"
+    [ -s "$keyfile" ] || (umask 077 && openssl rand -hex 32 >"$keyfile")
+    SIAO_KEY_SIAO_BACKOFFICE=$(<"$keyfile")
+  fi
+  export SIAO_KEY_SIAO_BACKOFFICE
+  export BENCH_API_KEY=$SIAO_KEY_SIAO_BACKOFFICE
   mkdir -p "$(dirname "$BENCH_GATEWAY_LOG")"
   "$BENCH_BIN" migrate >"$BENCH_GATEWAY_LOG" 2>&1 || {
     echo "bench: migrate failed; see $BENCH_GATEWAY_LOG" >&2
@@ -85,7 +116,57 @@ bench_peak_rss_kib() {
   awk '/^VmHWM:/ { print $2 }' "/proc/${1:?bench_peak_rss_kib PID}/status"
 }
 
+# One household created by hand before a run: a refusal (key, schema) would
+# otherwise show only as a count of non-2xx responses.
+bench_probe_create() {
+  local status
+  status=$(curl -sS -o /dev/null -w '%{http_code}' -X POST "http://$BENCH_HTTP_LISTEN/api/v2/households" \
+    -H "Authorization: Bearer $BENCH_API_KEY" -H 'Content-Type: application/json' \
+    --data '{"territory":"75","members":[{"role":"head","lastName":"DUPONT","firstNames":["Marie"],"sex":"female","birthDate":"1985-03-14"}]}')
+  if [ "$status" != 201 ]; then
+    echo "bench: POST /api/v2/households answered $status, not 201; end of var/bench-gateway.log:" >&2
+    tail -n 5 "$BENCH_GATEWAY_LOG" >&2
+    return 1
+  fi
+}
+
+# NAME, wrk --latency output, then the settings and the peak RSS (KiB):
+# "NAME: <req/s> req/s, p50 <lat>, p99 <lat> (wrk -tT -cC -dDs); <n> non-2xx,
+# <n> socket errors; gateway peak RSS <MiB> MiB". wrk counts as non-2xx every
+# status of 400 and above.
+bench_summary() {
+  printf '%s\n' "$2" | awk -v name="$1" -v conns="$3" -v threads="$4" -v dur="$5" -v rss="$6" '
+    $1 == "50%" { p50 = $2 }
+    $1 == "99%" { p99 = $2 }
+    $1 == "Requests/sec:" { rps = $2 }
+    /Non-2xx or 3xx responses:/ { bad = $NF }
+    /Socket errors:/ { gsub(/,/, ""); sock = $4 + $6 + $8 + $10 }
+    END {
+      printf "%s: %s req/s, p50 %s, p99 %s (wrk -t%s -c%s -d%ss); %d non-2xx, %d socket errors; gateway peak RSS %.1f MiB\n", \
+        name, rps, p50, p99, threads, conns, dur, bad + 0, sock + 0, rss / 1024
+    }'
+}
+
+# Prints the number of non-2xx responses wrk reported in its output.
+bench_non2xx() {
+  printf '%s\n' "$1" | awk '/Non-2xx or 3xx responses:/ { n = $NF } END { print n + 0 }'
+}
+
+# Access lines of the gateway log by route and status, for the statuses >= 400.
+bench_error_statuses() {
+  jq -rR 'fromjson? | select(.msg == "request" and .status >= 400) | "\(.status) \(.method) \(.route)"' \
+    "$BENCH_GATEWAY_LOG" | sort | uniq -c | sort -rn
+}
+
 bench_stop() {
+  if [ "${BENCH_KEEP_METRICS:-0}" = 1 ] && [ -n "$BENCH_GATEWAY_PID" ] &&
+    kill -0 "$BENCH_GATEWAY_PID" 2>/dev/null; then
+    if curl -fsS -o "$BENCH_METRICS_FILE" "http://$BENCH_HTTP_LISTEN/metrics"; then
+      echo "Metrics saved to var/bench-metrics.txt"
+    else
+      echo "bench: could not save /metrics" >&2
+    fi
+  fi
   if [ -n "$BENCH_GATEWAY_PID" ] && kill -0 "$BENCH_GATEWAY_PID" 2>/dev/null; then
     kill -TERM "$BENCH_GATEWAY_PID" 2>/dev/null || true
     wait "$BENCH_GATEWAY_PID" 2>/dev/null || true

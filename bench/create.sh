@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Throughput and latency of POST /api/v2/households on the release build:
+# authentication, schema validation, identifier minting and a durable commit
+# of the household, its 1 to 4 members and their history and audit entries.
+# The bodies come from bench/lua/create_household.lua (a fixed pseudo-random
+# sequence per wrk thread). Each run adds households to var/bench-pg.
+#   BENCH_DURATION      seconds of measurement (default 20)
+#   BENCH_CONNECTIONS   open connections (default 32)
+#   BENCH_THREADS       wrk threads (default 2)
+#   BENCH_KEEP_METRICS  1: save /metrics to var/bench-metrics.txt before stopping
+set -euo pipefail
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+duration=${BENCH_DURATION:-20}
+connections=${BENCH_CONNECTIONS:-32}
+threads=${BENCH_THREADS:-2}
+url="http://$BENCH_HTTP_LISTEN"
+script="$SIAO_ROOT/bench/lua/create_household.lua"
+
+bench_prepare
+trap bench_stop EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+bench_start_cluster
+bench_start_gateway
+
+bench_probe_create
+
+echo "Warming up (3 s)..."
+wrk -t"$threads" -c"$connections" -d3s -s "$script" "$url" >/dev/null
+
+out=$(wrk -t"$threads" -c"$connections" -d"${duration}s" --latency -s "$script" "$url")
+printf '%s\n' "$out"
+
+rss_kib=$(bench_peak_rss_kib "$BENCH_GATEWAY_PID")
+bench_summary create "$out" "$connections" "$threads" "$duration" "$rss_kib"
+if [ "$(bench_non2xx "$out")" != 0 ]; then
+  echo "Responses of 400 and above in var/bench-gateway.log (count, status, route):"
+  bench_error_statuses
+fi
