@@ -21,13 +21,13 @@ net::awaitable<http::Response> run_exchange(const RouteSpec& spec, http::Request
   if (client) req.client_id = client->id;
   audit::Exchange::Work refusal;
   if (!client) {
-    refusal = [](pqxx::work&, audit::Exchange&) {
+    refusal = [](pqxx::transaction_base&, audit::Exchange&) {
       auto p = http::make_problem(401, "unauthenticated", "A valid API key (Authorization: Bearer) is required.");
       p.headers.emplace_back("WWW-Authenticate", "Bearer");
       return refuse(std::move(p));
     };
   } else if (!client->has_scope(spec.scope)) {
-    refusal = [scope = spec.scope](pqxx::work&, audit::Exchange&) {
+    refusal = [scope = spec.scope](pqxx::transaction_base&, audit::Exchange&) {
       return refuse(http::make_problem(403, "forbidden", "This contract does not grant " + scope + "."));
     };
   }

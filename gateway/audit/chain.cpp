@@ -16,15 +16,16 @@ using resources::put_nullable;
 const std::vector<storage::PreparedStatement>& audit_statements() {
   static const std::vector<storage::PreparedStatement> all = {
       {"chain_head_lock", "SELECT seq, hash FROM audit_chain_head WHERE id = 1 FOR UPDATE"},
-      {"chain_head_set", "UPDATE audit_chain_head SET seq = $1, hash = $2 WHERE id = 1"},
-      {"audit_insert",
-       "INSERT INTO audit_exchanges (seq, at, client_id, method, route, target, status, request_id, trace_id, "
+      // One round trip per batch: the records and the new head together.
+      {"audit_append",
+       "WITH appended AS (INSERT INTO audit_exchanges (seq, at, client_id, method, route, target, status, request_id, trace_id, "
        "duration_us, request_body, response_sha256, response_body, resources, prev_hash, hash) "
        "SELECT seq, at, client_id, method, route, target, status, request_id, trace_id, duration_us, request_body, "
        "response_sha256, response_body, resources::json, prev_hash, hash FROM json_to_recordset($1::json) AS r("
        "seq bigint, at timestamptz, client_id text, method text, route text, target text, status integer, "
        "request_id text, trace_id text, duration_us bigint, request_body text, response_sha256 text, "
-       "response_body text, resources text, prev_hash text, hash text)"},
+       "response_body text, resources text, prev_hash text, hash text) RETURNING 1) "
+       "UPDATE audit_chain_head SET seq = $2, hash = $3 WHERE id = 1"},
       {"idempotency_lock", "SELECT pg_try_advisory_xact_lock(hashtextextended($1 || chr(10) || $2, 0))"},
       {"idempotency_find",
        "SELECT request_sha256, status, headers::text, body FROM idempotency_keys WHERE client_id = $1 AND key = $2"},
@@ -80,7 +81,7 @@ std::string resources_json(const Exchange& ex) {
 
 }  // namespace
 
-void append_to_chain(pqxx::work& tx, const std::vector<storage::BatchStep*>& steps) {
+void append_to_chain(pqxx::transaction_base& tx, const std::vector<storage::BatchStep*>& steps) {
   auto head = tx.exec_prepared1("chain_head_lock");
   auto seq = head[0].as<std::int64_t>();
   auto hash = head[1].as<std::string>();
@@ -132,8 +133,7 @@ void append_to_chain(pqxx::work& tx, const std::vector<storage::BatchStep*>& ste
     w.EndObject();
   }
   w.EndArray();
-  tx.exec_prepared0("audit_insert", std::string(rows.GetString(), rows.GetSize()));
-  tx.exec_prepared0("chain_head_set", seq, hash);
+  tx.exec_prepared0("audit_append", std::string(rows.GetString(), rows.GetSize()), seq, hash);
 }
 
 }  // namespace siao::audit

@@ -14,7 +14,7 @@ const std::vector<storage::PreparedStatement>& audit_statements();
 
 // The batch finisher: appends one record per exchange of the batch, in order,
 // holding the chain head's row lock until the batch commits.
-void append_to_chain(pqxx::work& tx, const std::vector<storage::BatchStep*>& steps);
+void append_to_chain(pqxx::transaction_base& tx, const std::vector<storage::BatchStep*>& steps);
 
 // Every column of a record as stored (nullable ones as nullopt): the hash
 // covers them all, so a changed byte anywhere in a row breaks its link.

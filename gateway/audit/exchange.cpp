@@ -76,6 +76,10 @@ Exchange::Exchange(const http::Request& request, const auth::Client* client, Wor
       now_(domain::rfc3339_utc(std::chrono::system_clock::now())),
       started_(std::chrono::steady_clock::now()) {}
 
+void Exchange::add_version(std::string_view kind, std::int64_t id, storage::VersionRecord record) {
+  versions_.push_back({kind, id, std::move(record)});
+}
+
 void Exchange::touched(std::string_view kind, std::int64_t id, int version, bool written) {
   resources_.push_back({kind, id, version, written});
 }
@@ -86,17 +90,18 @@ std::int64_t Exchange::duration_us() const {
   return std::chrono::duration_cast<std::chrono::microseconds>(finished_ - started_).count();
 }
 
-void Exchange::step(pqxx::work& tx) {
+void Exchange::step(pqxx::transaction_base& tx) {
   // The batch may have waited: the exchange's time is when its work runs.
   now_ = domain::rfc3339_utc(std::chrono::system_clock::now());
   resources_.clear();
+  versions_.clear();
   auto key = request_.header("idempotency-key");
   if (key && request_.method == http::Method::post && client_) run_with_idempotency(tx, *key);
-  else response_ = work_(tx, *this);
+  else run_work(tx);
   finished_ = std::chrono::steady_clock::now();
 }
 
-void Exchange::run_with_idempotency(pqxx::work& tx, std::string_view key) {
+void Exchange::run_with_idempotency(pqxx::transaction_base& tx, std::string_view key) {
   if (key.empty() || key.size() > 255)
     throw http::HttpError(http::make_problem(400, "bad-idempotency-key", "Idempotency-Key must be 1 to 255 characters."));
   std::string k(key);
@@ -118,14 +123,20 @@ void Exchange::run_with_idempotency(pqxx::work& tx, std::string_view key) {
     response_.set("Idempotent-Replayed", "true");
     return;
   }
-  response_ = work_(tx, *this);
+  run_work(tx);
   tx.exec_prepared0("idempotency_store", client_->id, k, fingerprint, response_.status, headers_json(response_.headers),
                     response_.body);
+}
+
+void Exchange::run_work(pqxx::transaction_base& tx) {
+  response_ = work_(tx, *this);
+  if (!versions_.empty()) storage::insert_versions(tx, versions_);
 }
 
 void Exchange::step_failed(std::exception_ptr error) noexcept {
   finished_ = std::chrono::steady_clock::now();
   resources_.clear();  // rolled back: it changed nothing
+  versions_.clear();
   try {
     response_ = http::render_problem(problem_of(error, request_), request_.trace_id);
   } catch (...) {

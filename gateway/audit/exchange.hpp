@@ -12,6 +12,7 @@
 #include "gateway/auth/client.hpp"
 #include "gateway/http/message.hpp"
 #include "gateway/storage/pool.hpp"
+#include "gateway/storage/resource_store.hpp"
 
 namespace siao::audit {
 
@@ -24,19 +25,22 @@ struct ResourceRef {
 
 class Exchange final : public storage::BatchStep {
  public:
-  using Work = std::function<http::Response(pqxx::work& tx, Exchange& ex)>;
+  using Work = std::function<http::Response(pqxx::transaction_base& tx, Exchange& ex)>;
 
   // `client` may be null: an unauthenticated call is recorded too.
   Exchange(const http::Request& request, const auth::Client* client, Work work);
 
-  void step(pqxx::work& tx) override;
+  void step(pqxx::transaction_base& tx) override;
   void step_failed(std::exception_ptr error) noexcept override;
+  bool reads_only() const noexcept override { return !writes(); }
 
   const http::Request& request() const { return request_; }
   const auth::Client& client() const { return *client_; }
   std::string_view client_id() const { return client_ ? std::string_view(client_->id) : std::string_view(); }
   const std::string& now() const { return now_; }  // one clock reading for everything this exchange writes
   void touched(std::string_view kind, std::int64_t id, int version, bool written);
+  // A new version to keep in history; all of an exchange's are written in one statement when its work ends.
+  void add_version(std::string_view kind, std::int64_t id, storage::VersionRecord record);
 
   const std::vector<ResourceRef>& resources() const { return resources_; }
   http::Response& response() { return response_; }
@@ -44,7 +48,8 @@ class Exchange final : public storage::BatchStep {
   bool writes() const;
 
  private:
-  void run_with_idempotency(pqxx::work& tx, std::string_view key);
+  void run_with_idempotency(pqxx::transaction_base& tx, std::string_view key);
+  void run_work(pqxx::transaction_base& tx);
 
   const http::Request& request_;
   const auth::Client* client_;
@@ -53,6 +58,7 @@ class Exchange final : public storage::BatchStep {
   std::chrono::steady_clock::time_point started_;
   std::chrono::steady_clock::time_point finished_;
   std::vector<ResourceRef> resources_;
+  std::vector<storage::VersionRow> versions_;
   http::Response response_;
 };
 

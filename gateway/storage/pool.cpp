@@ -118,6 +118,42 @@ void Pool::worker() {
   if (conn) connected_.fetch_sub(1);
 }
 
+namespace {
+// A read without savepoint hit an SQL error: the transaction is lost, run the batch again.
+struct RerunWithSavepoints {};
+}  // namespace
+
+// libpqxx 6.4: an error from exec_prepared leaves the transaction object
+// usable (PostgreSQL's side is rolled back to the savepoint below), while an
+// error from plain exec aborts it whole; and a subtransaction issues its
+// SAVEPOINT lazily, on plain exec only, so prepared statements would bypass
+// it. Steps therefore use prepared statements only, under a plain savepoint.
+void Pool::run_batch_once(pqxx::connection& c, const std::vector<BatchStep*>& steps, bool savepoint_every_step) {
+  pqxx::work tx(c);
+  for (auto* s : steps) {
+    bool savepoint = savepoint_every_step || !s->reads_only();
+    // One name is enough: each ROLLBACK TO reaches the newest savepoint of that name.
+    if (savepoint) tx.exec("SAVEPOINT step");  // constant text: PREPARE cannot take SAVEPOINT
+    try {
+      s->step(tx);
+    } catch (const pqxx::broken_connection&) {
+      throw;
+    } catch (const pqxx::in_doubt_error&) {
+      throw;
+    } catch (const pqxx::sql_error&) {
+      if (!savepoint) throw RerunWithSavepoints{};  // the transaction is lost: run the batch again
+      tx.exec("ROLLBACK TO SAVEPOINT step");
+      s->step_failed(std::current_exception());
+    } catch (...) {
+      // Not an SQL error: the transaction is intact; undo only what the step wrote.
+      if (savepoint) tx.exec("ROLLBACK TO SAVEPOINT step");
+      s->step_failed(std::current_exception());
+    }
+  }
+  if (finisher_) finisher_(tx, steps);
+  tx.commit();
+}
+
 void Pool::run_batch(pqxx::connection& c, std::vector<std::unique_ptr<Job>>& jobs,
                      std::unique_ptr<pqxx::connection>& owner) {
   batches_.fetch_add(1, std::memory_order_relaxed);
@@ -126,23 +162,11 @@ void Pool::run_batch(pqxx::connection& c, std::vector<std::unique_ptr<Job>>& job
   for (auto& j : jobs) steps.push_back(j->batch_step());
   std::exception_ptr failure;
   try {
-    pqxx::work tx(c);
-    for (auto* s : steps) {
-      // One name is enough: each ROLLBACK TO reaches the newest savepoint of that name.
-      tx.exec("SAVEPOINT step");  // constant text: PREPARE cannot take SAVEPOINT
-      try {
-        s->step(tx);
-      } catch (const pqxx::broken_connection&) {
-        throw;
-      } catch (const pqxx::in_doubt_error&) {
-        throw;
-      } catch (...) {
-        tx.exec("ROLLBACK TO SAVEPOINT step");
-        s->step_failed(std::current_exception());
-      }
+    try {
+      run_batch_once(c, steps, false);
+    } catch (const RerunWithSavepoints&) {
+      run_batch_once(c, steps, true);
     }
-    if (finisher_) finisher_(tx, steps);
-    tx.commit();
   } catch (...) {
     failure = classify(std::current_exception(), owner);
     failures_.fetch_add(jobs.size(), std::memory_order_relaxed);

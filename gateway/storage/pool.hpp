@@ -46,13 +46,16 @@ class Overloaded : public std::runtime_error {
 class BatchStep {
  public:
   virtual ~BatchStep() = default;
-  virtual void step(pqxx::work& tx) = 0;  // may throw: its savepoint is rolled back
+  virtual void step(pqxx::transaction_base& tx) = 0;  // may throw: its savepoint is rolled back
   // The step threw; its savepoint is rolled back and the transaction still open.
   virtual void step_failed(std::exception_ptr error) noexcept = 0;
+  // A step that only reads may run without a savepoint (one round trip less):
+  // should it hit an SQL error, the batch runs again with a savepoint per step.
+  virtual bool reads_only() const noexcept { return false; }
 };
 
 // Runs last in every batch transaction, before the commit (the audit trail).
-using BatchFinisher = std::function<void(pqxx::work& tx, const std::vector<BatchStep*>& steps)>;
+using BatchFinisher = std::function<void(pqxx::transaction_base& tx, const std::vector<BatchStep*>& steps)>;
 
 struct PoolOptions {
   std::string url;
@@ -112,6 +115,7 @@ class Pool {
   struct BatchJobImpl;
 
   void run_batch(pqxx::connection& conn, std::vector<std::unique_ptr<Job>>& jobs, std::unique_ptr<pqxx::connection>& owner);
+  void run_batch_once(pqxx::connection& conn, const std::vector<BatchStep*>& steps, bool savepoint_every_step);
 
   void submit(std::unique_ptr<Job> job);
   void worker();

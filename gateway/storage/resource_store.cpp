@@ -37,11 +37,20 @@ constexpr const char* kHouseholdColumns =
 constexpr const char* kPersonColumns =
     "id, household_id, role, last_name, birth_name, first_names, sex, birth_date, nationality, phone, email, status, "
     "merged_into, version, rfc3339(created_at), rfc3339(updated_at), updated_by";
+// A household and its active members in one round trip: one row per member
+// (or one row of nulls after the household's columns when it has none).
+constexpr const char* kHouseholdWithMembers =
+    "SELECT h.id, h.territory, h.status, h.merged_into, h.version, rfc3339(h.created_at), rfc3339(h.updated_at), "
+    "h.updated_by, p.id, p.household_id, p.role, p.last_name, p.birth_name, p.first_names, p.sex, p.birth_date, "
+    "p.nationality, p.phone, p.email, p.status, p.merged_into, p.version, rfc3339(p.created_at), "
+    "rfc3339(p.updated_at), p.updated_by FROM households h LEFT JOIN persons p ON p.household_id = h.id AND "
+    "p.status = 'active' WHERE h.id = $1 ORDER BY p.id";
 constexpr const char* kRequestColumns =
     "id, household_id, kind, territory, status, requested_services, rfc3339(submitted_at), orientation, proposal, "
     "placement, history, version, rfc3339(created_at), rfc3339(updated_at), updated_by";
 
 resources::Metadata metadata(const pqxx::row& r, int first) {
+  // (version, created_at, updated_at, updated_by) from column `first` on.
   return {r[first].as<int>(), r[first + 1].as<std::string>(), r[first + 2].as<std::string>(),
           r[first + 3].as<std::string>()};
 }
@@ -56,22 +65,23 @@ Household household_from(const pqxx::row& r) {
   return h;
 }
 
-Person person_from(const pqxx::row& r) {
+// `at`: the person's first column in the row.
+Person person_from(const pqxx::row& r, int at = 0) {
   Person p;
-  p.id = r[0].as<std::int64_t>();
-  p.household_id = r[1].as<std::int64_t>();
-  p.role = r[2].as<std::string>();
-  p.last_name = r[3].as<std::string>();
-  p.birth_name = opt_text(r[4]);
-  p.first_names = text_array(r[5]);
-  p.sex = r[6].as<std::string>();
-  p.birth_date = opt_text(r[7]);
-  p.nationality = opt_text(r[8]);
-  p.phone = opt_text(r[9]);
-  p.email = opt_text(r[10]);
-  p.status = r[11].as<std::string>();
-  p.merged_into = opt_id(r[12]);
-  p.meta = metadata(r, 13);
+  p.id = r[at].as<std::int64_t>();
+  p.household_id = r[at + 1].as<std::int64_t>();
+  p.role = r[at + 2].as<std::string>();
+  p.last_name = r[at + 3].as<std::string>();
+  p.birth_name = opt_text(r[at + 4]);
+  p.first_names = text_array(r[at + 5]);
+  p.sex = r[at + 6].as<std::string>();
+  p.birth_date = opt_text(r[at + 7]);
+  p.nationality = opt_text(r[at + 8]);
+  p.phone = opt_text(r[at + 9]);
+  p.email = opt_text(r[at + 10]);
+  p.status = r[at + 11].as<std::string>();
+  p.merged_into = opt_id(r[at + 12]);
+  p.meta = metadata(r, at + 13);
   return p;
 }
 
@@ -110,8 +120,10 @@ const std::vector<PreparedStatement>& resource_statements() {
   static const std::vector<PreparedStatement> all = {
       {"mint_household", "SELECT nextval('household_ids')"},
       {"mint_persons", "SELECT nextval('person_ids') FROM generate_series(1, $1::int)"},
+      {"mint_household_and_persons",
+       "SELECT nextval('household_ids'), ARRAY(SELECT nextval('person_ids') FROM generate_series(1, $1::int))"},
       {"mint_request", "SELECT nextval('request_ids')"},
-      {"select_household", select(kHouseholdColumns, "households", "id = $1")},
+      {"select_household", kHouseholdWithMembers},
       {"select_household_locked", select(kHouseholdColumns, "households", "id = $1 FOR UPDATE")},
       {"lock_households", "SELECT id FROM households WHERE id IN ($1, $2) ORDER BY id FOR UPDATE"},
       {"select_members", select(kPersonColumns, "persons", "household_id = $1 AND status = 'active' ORDER BY id")},
@@ -146,9 +158,18 @@ const std::vector<PreparedStatement>& resource_statements() {
        "requested_services = ARRAY(SELECT json_array_elements_text($5::json)), submitted_at = $6, "
        "orientation = $7, proposal = $8, placement = $9, history = $10, version = $11, updated_at = $12, "
        "updated_by = $13 WHERE id = $1 AND version = $14"},
-      {"insert_version",
+      {"insert_persons",
+       "INSERT INTO persons (id, household_id, role, last_name, birth_name, first_names, sex, birth_date, "
+       "nationality, phone, email, status, merged_into, version, created_at, updated_at, updated_by) "
+       "SELECT id, household_id, role, last_name, birth_name, ARRAY(SELECT json_array_elements_text(first_names)), "
+       "sex, birth_date, nationality, phone, email, status, NULL, version, created_at, updated_at, updated_by "
+       "FROM json_to_recordset($1::json) AS r(id bigint, household_id bigint, role text, last_name text, "
+       "birth_name text, first_names json, sex text, birth_date text, nationality text, phone text, email text, "
+       "status text, version integer, created_at timestamptz, updated_at timestamptz, updated_by text)"},
+      {"insert_versions",
        "INSERT INTO resource_versions (kind, id, version, at, by, change, snapshot) "
-       "VALUES ($1, $2, $3, $4, $5, $6, $7)"},
+       "SELECT kind, id, version, at, by, change, snapshot::json FROM json_to_recordset($1::json) AS r("
+       "kind text, id bigint, version integer, at timestamptz, by text, change text, snapshot text)"},
       {"select_history",
        "SELECT version, rfc3339(at), by, change, snapshot FROM resource_versions "
        "WHERE kind = $1 AND id = $2 ORDER BY version"},
@@ -165,69 +186,118 @@ const std::vector<PreparedStatement>& resource_statements() {
   return all;
 }
 
-std::int64_t mint_household_id(pqxx::work& tx) { return tx.exec_prepared1("mint_household")[0].as<std::int64_t>(); }
+std::int64_t mint_household_id(pqxx::transaction_base& tx) { return tx.exec_prepared1("mint_household")[0].as<std::int64_t>(); }
 
-std::vector<std::int64_t> mint_person_ids(pqxx::work& tx, int count) {
+std::vector<std::int64_t> mint_person_ids(pqxx::transaction_base& tx, int count) {
   std::vector<std::int64_t> ids;
   for (const auto& row : tx.exec_prepared("mint_persons", count)) ids.push_back(row[0].as<std::int64_t>());
   return ids;
 }
 
-std::int64_t mint_request_id(pqxx::work& tx) { return tx.exec_prepared1("mint_request")[0].as<std::int64_t>(); }
+std::int64_t mint_request_id(pqxx::transaction_base& tx) { return tx.exec_prepared1("mint_request")[0].as<std::int64_t>(); }
 
-void lock_households(pqxx::work& tx, std::int64_t a, std::int64_t b) { tx.exec_prepared("lock_households", a, b); }
+void lock_households(pqxx::transaction_base& tx, std::int64_t a, std::int64_t b) { tx.exec_prepared("lock_households", a, b); }
 
-std::optional<Household> load_household(pqxx::work& tx, std::int64_t id, Lock lock) {
-  auto rows = tx.exec_prepared(lock == Lock::for_update ? "select_household_locked" : "select_household", id);
+std::optional<Household> load_household(pqxx::transaction_base& tx, std::int64_t id, Lock lock) {
+  if (lock == Lock::for_update) {
+    // FOR UPDATE cannot lock the nullable side of an outer join: two statements.
+    auto rows = tx.exec_prepared("select_household_locked", id);
+    if (rows.empty()) return std::nullopt;
+    auto h = household_from(rows[0]);
+    h.members = load_members(tx, id);
+    return h;
+  }
+  auto rows = tx.exec_prepared("select_household", id);
   if (rows.empty()) return std::nullopt;
   auto h = household_from(rows[0]);
-  h.members = load_members(tx, id);
+  for (const auto& row : rows)
+    if (!row[8].is_null()) h.members.push_back(person_from(row, 8));
   return h;
 }
 
-std::vector<Person> load_members(pqxx::work& tx, std::int64_t household_id) {
+std::pair<std::int64_t, std::vector<std::int64_t>> mint_household_and_person_ids(pqxx::transaction_base& tx, int persons) {
+  auto row = tx.exec_prepared1("mint_household_and_persons", persons);
+  std::vector<std::int64_t> ids;
+  for (const auto& id : text_array(row[1])) ids.push_back(std::stoll(id));
+  return {row[0].as<std::int64_t>(), std::move(ids)};
+}
+
+std::vector<Person> load_members(pqxx::transaction_base& tx, std::int64_t household_id) {
   std::vector<Person> out;
   for (const auto& row : tx.exec_prepared("select_members", household_id)) out.push_back(person_from(row));
   return out;
 }
 
-std::optional<Person> load_person(pqxx::work& tx, std::int64_t id, Lock lock) {
+std::optional<Person> load_person(pqxx::transaction_base& tx, std::int64_t id, Lock lock) {
   auto rows = tx.exec_prepared(lock == Lock::for_update ? "select_person_locked" : "select_person", id);
   if (rows.empty()) return std::nullopt;
   return person_from(rows[0]);
 }
 
-std::optional<HousingRequest> load_request(pqxx::work& tx, std::int64_t id, Lock lock) {
+std::optional<HousingRequest> load_request(pqxx::transaction_base& tx, std::int64_t id, Lock lock) {
   auto rows = tx.exec_prepared(lock == Lock::for_update ? "select_request_locked" : "select_request", id);
   if (rows.empty()) return std::nullopt;
   return request_from(rows[0]);
 }
 
-std::vector<HousingRequest> load_household_requests(pqxx::work& tx, std::int64_t household_id) {
+std::vector<HousingRequest> load_household_requests(pqxx::transaction_base& tx, std::int64_t household_id) {
   std::vector<HousingRequest> out;
   for (const auto& row : tx.exec_prepared("select_household_requests", household_id)) out.push_back(request_from(row));
   return out;
 }
 
-void insert_household(pqxx::work& tx, const Household& h) {
+void insert_household(pqxx::transaction_base& tx, const Household& h) {
   tx.exec_prepared0("insert_household", h.id, h.territory, h.status, opt_id_text(h.merged_into), h.meta.version,
                     h.meta.created_at, h.meta.updated_at, h.meta.updated_by);
 }
 
-bool update_household(pqxx::work& tx, const Household& h, int expected_version) {
+bool update_household(pqxx::transaction_base& tx, const Household& h, int expected_version) {
   return tx.exec_prepared0("update_household", h.id, h.territory, h.status, opt_id_text(h.merged_into), h.meta.version,
                            h.meta.updated_at, h.meta.updated_by, expected_version)
              .affected_rows() == 1;
 }
 
-void insert_person(pqxx::work& tx, const Person& p) {
+void insert_person(pqxx::transaction_base& tx, const Person& p) {
   tx.exec_prepared0("insert_person", p.id, p.household_id, p.role, p.last_name, nullable(p.birth_name),
                     json_string_array(p.first_names), p.sex, nullable(p.birth_date), nullable(p.nationality),
                     nullable(p.phone), nullable(p.email), p.status, opt_id_text(p.merged_into), p.meta.version,
                     p.meta.created_at, p.meta.updated_at, p.meta.updated_by);
 }
 
-bool update_person(pqxx::work& tx, const Person& p, int expected_version) {
+void insert_persons(pqxx::transaction_base& tx, const std::vector<Person>& persons) {
+  using resources::put;
+  using resources::put_nullable;
+  auto rows = resources::json_text([&](resources::JsonWriter& w) {
+    w.StartArray();
+    for (const auto& p : persons) {
+      w.StartObject();
+      put(w, "id");
+      w.Int64(p.id);
+      put(w, "household_id");
+      w.Int64(p.household_id);
+      put(w, "role", p.role);
+      put(w, "last_name", p.last_name);
+      put_nullable(w, "birth_name", p.birth_name);
+      put(w, "first_names", p.first_names);
+      put(w, "sex", p.sex);
+      put_nullable(w, "birth_date", p.birth_date);
+      put_nullable(w, "nationality", p.nationality);
+      put_nullable(w, "phone", p.phone);
+      put_nullable(w, "email", p.email);
+      put(w, "status", p.status);
+      put(w, "version");
+      w.Int(p.meta.version);
+      put(w, "created_at", p.meta.created_at);
+      put(w, "updated_at", p.meta.updated_at);
+      put(w, "updated_by", p.meta.updated_by);
+      w.EndObject();
+    }
+    w.EndArray();
+  });
+  tx.exec_prepared0("insert_persons", rows);
+}
+
+bool update_person(pqxx::transaction_base& tx, const Person& p, int expected_version) {
   return tx.exec_prepared0("update_person", p.id, p.household_id, p.role, p.last_name, nullable(p.birth_name),
                            json_string_array(p.first_names), p.sex, nullable(p.birth_date), nullable(p.nationality),
                            nullable(p.phone), nullable(p.email), p.status, opt_id_text(p.merged_into),
@@ -235,14 +305,14 @@ bool update_person(pqxx::work& tx, const Person& p, int expected_version) {
              .affected_rows() == 1;
 }
 
-void insert_request(pqxx::work& tx, const HousingRequest& r) {
+void insert_request(pqxx::transaction_base& tx, const HousingRequest& r) {
   tx.exec_prepared0("insert_request", r.id, r.household_id, r.kind, r.territory, r.status,
                     json_string_array(r.requested_services), r.submitted_at, nullable(r.orientation),
                     nullable(r.proposal), nullable(r.placement), r.history, r.meta.version, r.meta.created_at,
                     r.meta.updated_at, r.meta.updated_by);
 }
 
-bool update_request(pqxx::work& tx, const HousingRequest& r, int expected_version) {
+bool update_request(pqxx::transaction_base& tx, const HousingRequest& r, int expected_version) {
   return tx.exec_prepared0("update_request", r.id, r.household_id, r.territory, r.status,
                            json_string_array(r.requested_services), r.submitted_at, nullable(r.orientation),
                            nullable(r.proposal), nullable(r.placement), r.history, r.meta.version, r.meta.updated_at,
@@ -250,11 +320,29 @@ bool update_request(pqxx::work& tx, const HousingRequest& r, int expected_versio
              .affected_rows() == 1;
 }
 
-void insert_version(pqxx::work& tx, std::string_view kind, std::int64_t id, const VersionRecord& v) {
-  tx.exec_prepared0("insert_version", std::string(kind), id, v.version, v.at, v.by, v.change, v.snapshot);
+void insert_versions(pqxx::transaction_base& tx, const std::vector<VersionRow>& rows) {
+  using resources::put;
+  auto json = resources::json_text([&](resources::JsonWriter& w) {
+    w.StartArray();
+    for (const auto& r : rows) {
+      w.StartObject();
+      put(w, "kind", r.kind);
+      put(w, "id");
+      w.Int64(r.id);
+      put(w, "version");
+      w.Int(r.record.version);
+      put(w, "at", r.record.at);
+      put(w, "by", r.record.by);
+      put(w, "change", r.record.change);
+      put(w, "snapshot", r.record.snapshot);  // a string: kept byte for byte
+      w.EndObject();
+    }
+    w.EndArray();
+  });
+  tx.exec_prepared0("insert_versions", json);
 }
 
-std::vector<VersionRecord> load_history(pqxx::work& tx, std::string_view kind, std::int64_t id) {
+std::vector<VersionRecord> load_history(pqxx::transaction_base& tx, std::string_view kind, std::int64_t id) {
   std::vector<VersionRecord> out;
   for (const auto& row : tx.exec_prepared("select_history", std::string(kind), id))
     out.push_back({row[0].as<int>(), row[1].as<std::string>(), row[2].as<std::string>(), row[3].as<std::string>(),
@@ -262,7 +350,7 @@ std::vector<VersionRecord> load_history(pqxx::work& tx, std::string_view kind, s
   return out;
 }
 
-std::vector<std::int64_t> search_households(pqxx::work& tx, const HouseholdSearch& q) {
+std::vector<std::int64_t> search_households(pqxx::transaction_base& tx, const HouseholdSearch& q) {
   std::optional<std::string> allowed;
   if (q.allowed_territories) allowed = json_string_array(*q.allowed_territories);
   std::vector<std::int64_t> ids;

@@ -19,32 +19,40 @@ const std::vector<PreparedStatement>& resource_statements();
 
 enum class Lock { none, for_update };
 
-std::int64_t mint_household_id(pqxx::work& tx);
-std::vector<std::int64_t> mint_person_ids(pqxx::work& tx, int count);
-std::int64_t mint_request_id(pqxx::work& tx);
+std::int64_t mint_household_id(pqxx::transaction_base& tx);
+std::vector<std::int64_t> mint_person_ids(pqxx::transaction_base& tx, int count);
+std::int64_t mint_request_id(pqxx::transaction_base& tx);
+// One round trip for a new household's ids.
+std::pair<std::int64_t, std::vector<std::int64_t>> mint_household_and_person_ids(pqxx::transaction_base& tx, int persons);
 
 // Locks two households in id order: every writer that holds two takes them so.
-void lock_households(pqxx::work& tx, std::int64_t a, std::int64_t b);
-std::optional<resources::Household> load_household(pqxx::work& tx, std::int64_t id, Lock lock);
-std::vector<resources::Person> load_members(pqxx::work& tx, std::int64_t household_id);
-std::optional<resources::Person> load_person(pqxx::work& tx, std::int64_t id, Lock lock);
-std::optional<resources::HousingRequest> load_request(pqxx::work& tx, std::int64_t id, Lock lock);
-std::vector<resources::HousingRequest> load_household_requests(pqxx::work& tx, std::int64_t household_id);
+void lock_households(pqxx::transaction_base& tx, std::int64_t a, std::int64_t b);
+std::optional<resources::Household> load_household(pqxx::transaction_base& tx, std::int64_t id, Lock lock);
+std::vector<resources::Person> load_members(pqxx::transaction_base& tx, std::int64_t household_id);
+std::optional<resources::Person> load_person(pqxx::transaction_base& tx, std::int64_t id, Lock lock);
+std::optional<resources::HousingRequest> load_request(pqxx::transaction_base& tx, std::int64_t id, Lock lock);
+std::vector<resources::HousingRequest> load_household_requests(pqxx::transaction_base& tx, std::int64_t household_id);
 
-void insert_household(pqxx::work& tx, const resources::Household& h);
+void insert_household(pqxx::transaction_base& tx, const resources::Household& h);
 // Writes the new state if the stored version is still `expected_version`; false otherwise.
-bool update_household(pqxx::work& tx, const resources::Household& h, int expected_version);
-void insert_person(pqxx::work& tx, const resources::Person& p);
-bool update_person(pqxx::work& tx, const resources::Person& p, int expected_version);
-void insert_request(pqxx::work& tx, const resources::HousingRequest& r);
-bool update_request(pqxx::work& tx, const resources::HousingRequest& r, int expected_version);
+bool update_household(pqxx::transaction_base& tx, const resources::Household& h, int expected_version);
+void insert_person(pqxx::transaction_base& tx, const resources::Person& p);
+void insert_persons(pqxx::transaction_base& tx, const std::vector<resources::Person>& persons);  // one statement
+bool update_person(pqxx::transaction_base& tx, const resources::Person& p, int expected_version);
+void insert_request(pqxx::transaction_base& tx, const resources::HousingRequest& r);
+bool update_request(pqxx::transaction_base& tx, const resources::HousingRequest& r, int expected_version);
 
 struct VersionRecord {
   int version;
   std::string at, by, change, snapshot;  // snapshot: JSON text
 };
-void insert_version(pqxx::work& tx, std::string_view kind, std::int64_t id, const VersionRecord& v);
-std::vector<VersionRecord> load_history(pqxx::work& tx, std::string_view kind, std::int64_t id);
+struct VersionRow {
+  std::string_view kind;
+  std::int64_t id;
+  VersionRecord record;
+};
+void insert_versions(pqxx::transaction_base& tx, const std::vector<VersionRow>& rows);  // one statement
+std::vector<VersionRecord> load_history(pqxx::transaction_base& tx, std::string_view kind, std::int64_t id);
 
 struct HouseholdSearch {
   std::optional<std::string> territory, last_name, birth_date;
@@ -53,7 +61,7 @@ struct HouseholdSearch {
   int limit = 50;
 };
 // Ids in order; one more than `limit` when there is a next page.
-std::vector<std::int64_t> search_households(pqxx::work& tx, const HouseholdSearch& q);
+std::vector<std::int64_t> search_households(pqxx::transaction_base& tx, const HouseholdSearch& q);
 
 // For JSON arrays passed as parameters ("json_array_elements_text($n::json)").
 std::string json_string_array(const std::vector<std::string>& values);

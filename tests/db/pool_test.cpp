@@ -162,3 +162,67 @@ TEST_CASE("a statement that cannot be prepared makes the connection unusable - l
   Pool pool(options(db.url(), 1), {{"broken", "SELECT * FROM no_such_table"}});
   CHECK_THROWS_AS(run_coroutine(select_int(pool, 1)), Unavailable);
 }
+
+namespace {
+// A step that records what happened to it.
+struct ProbeStep final : BatchStep {
+  std::string sql;
+  bool read_only;
+  int value = -1;
+  bool failed = false;
+  ProbeStep(std::string s, bool ro) : sql(std::move(s)), read_only(ro) {}
+  // Prepared statements only, as every step of the gateway (see Pool::run_batch_once).
+  void step(pqxx::transaction_base& tx) override { value = tx.exec_prepared(sql)[0][0].as<int>(); }
+  void step_failed(std::exception_ptr) noexcept override { failed = true; }
+  bool reads_only() const noexcept override { return read_only; }
+};
+
+}  // namespace
+
+TEST_CASE("batched steps share a transaction: a failing step is undone alone, reads included") {
+  TestDatabase db;
+  {
+    pqxx::connection c(db.url());
+    pqxx::work t(c);
+    t.exec("CREATE TABLE marks (n int)");
+    t.commit();
+  }
+  auto o = options(db.url(), 1);
+  std::atomic<int> finishes{0};
+  Pool pool(o,
+            {{"block", "SELECT 1 FROM pg_sleep(0.3)"},
+             {"write1", "INSERT INTO marks VALUES (1) RETURNING n"},
+             {"divide", "SELECT 1/(SELECT count(*)::int - 1 FROM marks)"},
+             {"count", "SELECT count(*)::int FROM marks"},
+             {"bad_write", "INSERT INTO marks VALUES ((SELECT 1/0)) RETURNING n"},
+             {"write2", "INSERT INTO marks VALUES (2) RETURNING n"}},
+            [&](pqxx::transaction_base&, const std::vector<BatchStep*>&) { ++finishes; });
+  // Hold the only worker so that the next steps queue up and run as one batch.
+  ProbeStep blocker("block", true);
+  ProbeStep write1("write1", false);
+  ProbeStep bad_read("divide", true);  // 1/(1-1) once write1 is in
+  ProbeStep read("count", true);
+  ProbeStep bad_write("bad_write", false);
+  ProbeStep write2("write2", false);
+  net::io_context ioc;
+  std::vector<std::future<void>> done;
+  for (auto* s : {&blocker}) done.push_back(net::co_spawn(ioc, pool.run_batched(*s), net::use_future));
+  std::thread runner([&] { ioc.run(); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  net::io_context ioc2;
+  for (auto* s : {&write1, &bad_read, &read, &bad_write, &write2})
+    done.push_back(net::co_spawn(ioc2, pool.run_batched(*s), net::use_future));
+  ioc2.run();
+  runner.join();
+  for (auto& d : done) d.get();
+  CHECK(write1.value == 1);
+  CHECK(bad_read.failed);
+  CHECK(read.value == 1);  // sees write1, in the same transaction
+  CHECK(bad_write.failed);
+  CHECK(write2.value == 2);
+  CHECK(pool.stats().batches == 2);
+  CHECK(finishes == 2);
+  pqxx::connection c(db.url());
+  pqxx::nontransaction t(c);
+  CHECK(t.exec("SELECT string_agg(n::text, ',' ORDER BY n) FROM marks")[0][0].as<std::string>() == "1,2");
+}

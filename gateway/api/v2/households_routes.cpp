@@ -24,7 +24,7 @@ namespace store = storage;
 std::string route(std::string_view tail) { return std::string(kBase) + std::string(tail); }
 
 // A household the caller may see, locked or not: 404 otherwise; 301 when it was merged.
-Household visible_household(pqxx::work& tx, const Exchange& ex, std::int64_t id, store::Lock lock) {
+Household visible_household(pqxx::transaction_base& tx, const Exchange& ex, std::int64_t id, store::Lock lock) {
   auto h = store::load_household(tx, id, lock);
   if (!h) not_found("household");
   ensure_visible(ex, h->territory, "household");
@@ -46,7 +46,7 @@ void check_one_head(const rapidjson::Value& members) {
   if (!errors.empty()) unprocessable(std::move(errors));
 }
 
-Response create(pqxx::work& tx, Exchange& ex, const ApiContext& ctx) {
+Response create(pqxx::transaction_base& tx, Exchange& ex, const ApiContext& ctx) {
   auto body = checked_body(ex.request(), ctx.schemas, "household-create");
   const auto& members = body["members"];
   check_one_head(members);
@@ -59,34 +59,34 @@ Response create(pqxx::work& tx, Exchange& ex, const ApiContext& ctx) {
                                              "This contract may not create households in territory " + territory + "."));
 
   Household h;
-  h.id = store::mint_household_id(tx);
+  auto [household_id, person_ids] = store::mint_household_and_person_ids(tx, static_cast<int>(persons.size()));
+  h.id = household_id;
   h.territory = territory;
   stamp(h.meta, ex, true);
-  auto ids = store::mint_person_ids(tx, static_cast<int>(persons.size()));
   store::insert_household(tx, h);
   for (std::size_t i = 0; i < persons.size(); ++i) {
     auto& p = persons[i];
-    p.id = ids[i];
+    p.id = person_ids[i];
     p.household_id = h.id;
     stamp(p.meta, ex, true);
-    store::insert_person(tx, p);
-    record(tx, ex, p, "created");
+    record(ex, p, "created");
   }
+  store::insert_persons(tx, persons);
   h.members = std::move(persons);
-  record(tx, ex, h, "created");
+  record(ex, h, "created");
   auto r = resource_response(201, resources::to_json(h, today_of(ex)), h.meta);
   r.set("Location", household_url(h.id));
   return r;
 }
 
-Response read(pqxx::work& tx, Exchange& ex) {
+Response read(pqxx::transaction_base& tx, Exchange& ex) {
   auto h = visible_household(tx, ex, path_id(ex.request(), "id", ResourceKind::household), store::Lock::none);
   ex.touched("household", h.id, h.meta.version, false);
   for (const auto& m : h.members) ex.touched("person", m.id, m.meta.version, false);
   return resource_response(200, resources::to_json(h, today_of(ex)), h.meta);
 }
 
-Response search(pqxx::work& tx, Exchange& ex) {
+Response search(pqxx::transaction_base& tx, Exchange& ex) {
   const auto& req = ex.request();
   auto page = page_of(req);
   store::HouseholdSearch q;
@@ -119,7 +119,7 @@ Response search(pqxx::work& tx, Exchange& ex) {
   return json_response(200, std::move(body));
 }
 
-Response patch(pqxx::work& tx, Exchange& ex, const ApiContext& ctx) {
+Response patch(pqxx::transaction_base& tx, Exchange& ex, const ApiContext& ctx) {
   int expected = required_if_match(ex.request());
   auto body = checked_body(ex.request(), ctx.schemas, "household-patch");
   auto h = visible_household(tx, ex, path_id(ex.request(), "id", ResourceKind::household), store::Lock::for_update);
@@ -134,7 +134,7 @@ Response patch(pqxx::work& tx, Exchange& ex, const ApiContext& ctx) {
   return resource_response(200, resources::to_json(h, today_of(ex)), h.meta);
 }
 
-Response add_new_member(pqxx::work& tx, Exchange& ex, Household& h, const rapidjson::Value& body) {
+Response add_new_member(pqxx::transaction_base& tx, Exchange& ex, Household& h, const rapidjson::Value& body) {
   auto p = person_from_body(body, "");
   if (p.role == "head")
     for (const auto& m : h.members)
@@ -143,7 +143,7 @@ Response add_new_member(pqxx::work& tx, Exchange& ex, Household& h, const rapidj
   p.household_id = h.id;
   stamp(p.meta, ex, true);
   store::insert_person(tx, p);
-  record(tx, ex, p, "created");
+  record(ex, p, "created");
   h.members.push_back(p);
   save(tx, ex, h, "member_added");
   auto r = resource_response(201, resources::to_json(p), p.meta);
@@ -153,7 +153,7 @@ Response add_new_member(pqxx::work& tx, Exchange& ex, Household& h, const rapidj
 
 // Moves keep the person's id, data and history; both households record it.
 // Lock order: both households (by id), then the person.
-Response move_member(pqxx::work& tx, Exchange& ex, std::int64_t target_id, const rapidjson::Value& body) {
+Response move_member(pqxx::transaction_base& tx, Exchange& ex, std::int64_t target_id, const rapidjson::Value& body) {
   std::string_view pid = body["personId"].GetString();
   if (!domain::is_siao_id(pid, ResourceKind::person)) unprocessable({{"/personId", "is not a person id"}});
   auto person_id = std::stoll(std::string(pid));
@@ -188,7 +188,7 @@ Response move_member(pqxx::work& tx, Exchange& ex, std::int64_t target_id, const
   return resource_response(200, resources::to_json(target, today_of(ex)), target.meta);
 }
 
-Response add_member(pqxx::work& tx, Exchange& ex, const ApiContext& ctx) {
+Response add_member(pqxx::transaction_base& tx, Exchange& ex, const ApiContext& ctx) {
   auto body = checked_body(ex.request(), ctx.schemas, "member-add");
   auto id = path_id(ex.request(), "id", ResourceKind::household);
   if (body.HasMember("personId")) return move_member(tx, ex, id, body);
@@ -197,7 +197,7 @@ Response add_member(pqxx::work& tx, Exchange& ex, const ApiContext& ctx) {
   return add_new_member(tx, ex, h, body);
 }
 
-Response history(pqxx::work& tx, Exchange& ex) {
+Response history(pqxx::transaction_base& tx, Exchange& ex) {
   auto id = path_id(ex.request(), "id", ResourceKind::household);
   auto h = store::load_household(tx, id, store::Lock::none);
   if (!h) not_found("household");
@@ -207,7 +207,7 @@ Response history(pqxx::work& tx, Exchange& ex) {
   return history_response(versions);
 }
 
-Response requests_of(pqxx::work& tx, Exchange& ex) {
+Response requests_of(pqxx::transaction_base& tx, Exchange& ex) {
   auto h = visible_household(tx, ex, path_id(ex.request(), "id", ResourceKind::household), store::Lock::none);
   auto list = store::load_household_requests(tx, h.id);
   return json_response(200, resources::json_text([&](resources::JsonWriter& w) {
@@ -231,34 +231,34 @@ Response requests_of(pqxx::work& tx, Exchange& ex) {
 void register_household_routes(http::Router& router, const ApiContext& ctx) {
   const std::vector<int> read_problems{401, 403, 404, 503}, write_problems{400, 401, 403, 404, 409, 413, 422, 503};
   add_exchange_route(router, ctx, Method::post, route("/households"), "households:write",
-                     [&ctx](pqxx::work& tx, Exchange& ex) { return create(tx, ex, ctx); },
+                     [&ctx](pqxx::transaction_base& tx, Exchange& ex) { return create(tx, ex, ctx); },
                      operation_json({"Create a household with its members", "households", "households:write", {}, {},
                                      "household-create", false, true, 201, "household", write_problems}));
   add_exchange_route(router, ctx, Method::get, route("/households"), "households:read",
-                     [](pqxx::work& tx, Exchange& ex) { return search(tx, ex); },
+                     [](pqxx::transaction_base& tx, Exchange& ex) { return search(tx, ex); },
                      operation_json({"Search households", "households", "households:read", {},
                                      {"territory", "lastName", "birthDate", "limit", "after"}, "", false, false, 200,
                                      "list:household", {401, 403, 422, 503}}));
   add_exchange_route(router, ctx, Method::get, route("/households/{id}"), "households:read",
-                     [](pqxx::work& tx, Exchange& ex) { return read(tx, ex); },
+                     [](pqxx::transaction_base& tx, Exchange& ex) { return read(tx, ex); },
                      operation_json({"Read a household", "households", "households:read", {"id"}, {}, "", false, false,
                                      200, "household", read_problems}));
   add_exchange_route(router, ctx, Method::patch, route("/households/{id}"), "households:write",
-                     [&ctx](pqxx::work& tx, Exchange& ex) { return patch(tx, ex, ctx); },
+                     [&ctx](pqxx::transaction_base& tx, Exchange& ex) { return patch(tx, ex, ctx); },
                      operation_json({"Change a household's territory", "households", "households:write", {"id"}, {},
                                      "household-patch", true, false, 200, "household",
                                      {400, 401, 403, 404, 409, 412, 422, 428, 503}}));
   add_exchange_route(router, ctx, Method::post, route("/households/{id}/members"), "households:write",
-                     [&ctx](pqxx::work& tx, Exchange& ex) { return add_member(tx, ex, ctx); },
+                     [&ctx](pqxx::transaction_base& tx, Exchange& ex) { return add_member(tx, ex, ctx); },
                      operation_json({"Add a new person (201, the person) or move one here (200, the household)",
                                      "households", "households:write", {"id"}, {}, "member-add", false, true, 201,
                                      "person", write_problems}));
   add_exchange_route(router, ctx, Method::get, route("/households/{id}/history"), "households:read",
-                     [](pqxx::work& tx, Exchange& ex) { return history(tx, ex); },
+                     [](pqxx::transaction_base& tx, Exchange& ex) { return history(tx, ex); },
                      operation_json({"Every version of a household, oldest first", "households", "households:read",
                                      {"id"}, {}, "", false, false, 200, "list:history-entry", read_problems}));
   add_exchange_route(router, ctx, Method::get, route("/households/{id}/requests"), "requests:read",
-                     [](pqxx::work& tx, Exchange& ex) { return requests_of(tx, ex); },
+                     [](pqxx::transaction_base& tx, Exchange& ex) { return requests_of(tx, ex); },
                      operation_json({"A household's requests, newest first", "requests", "requests:read", {"id"}, {},
                                      "", false, false, 200, "list:request", read_problems}));
 }

@@ -26,7 +26,7 @@ struct Located {
 
 // A person is visible where their household is. Writers lock the household
 // first, then the person: the same order as every other writer.
-Located visible_person(pqxx::work& tx, const Exchange& ex, store::Lock lock) {
+Located visible_person(pqxx::transaction_base& tx, const Exchange& ex, store::Lock lock) {
   auto id = path_id(ex.request(), "id", ResourceKind::person);
   auto p = store::load_person(tx, id, store::Lock::none);
   if (!p) not_found("person");
@@ -41,7 +41,7 @@ Located visible_person(pqxx::work& tx, const Exchange& ex, store::Lock lock) {
   return {std::move(*p), std::move(*h)};
 }
 
-Response read(pqxx::work& tx, Exchange& ex) {
+Response read(pqxx::transaction_base& tx, Exchange& ex) {
   auto [p, h] = visible_person(tx, ex, store::Lock::none);
   ex.touched("person", p.id, p.meta.version, false);
   return resource_response(200, resources::to_json(p), p.meta);
@@ -53,7 +53,7 @@ Person& member(Household& h, std::int64_t id) {
   throw std::logic_error("a person is missing from their own household");
 }
 
-Response patch(pqxx::work& tx, Exchange& ex, const ApiContext& ctx) {
+Response patch(pqxx::transaction_base& tx, Exchange& ex, const ApiContext& ctx) {
   int expected = required_if_match(ex.request());
   auto body = checked_body(ex.request(), ctx.schemas, "person-patch");
   auto [p, h] = visible_person(tx, ex, store::Lock::for_update);
@@ -77,7 +77,7 @@ Response patch(pqxx::work& tx, Exchange& ex, const ApiContext& ctx) {
   return resource_response(200, resources::to_json(p), p.meta);
 }
 
-Response history(pqxx::work& tx, Exchange& ex) {
+Response history(pqxx::transaction_base& tx, Exchange& ex) {
   auto id = path_id(ex.request(), "id", ResourceKind::person);
   auto p = store::load_person(tx, id, store::Lock::none);
   if (!p) not_found("person");
@@ -94,16 +94,16 @@ Response history(pqxx::work& tx, Exchange& ex) {
 void register_person_routes(http::Router& router, const ApiContext& ctx) {
   const std::string base(kBase);
   add_exchange_route(router, ctx, Method::get, base + "/persons/{id}", "persons:read",
-                     [](pqxx::work& tx, Exchange& ex) { return read(tx, ex); },
+                     [](pqxx::transaction_base& tx, Exchange& ex) { return read(tx, ex); },
                      operation_json({"Read a person", "persons", "persons:read", {"id"}, {}, "", false, false, 200,
                                      "person", {401, 403, 404, 503}}));
   add_exchange_route(router, ctx, Method::patch, base + "/persons/{id}", "persons:write",
-                     [&ctx](pqxx::work& tx, Exchange& ex) { return patch(tx, ex, ctx); },
+                     [&ctx](pqxx::transaction_base& tx, Exchange& ex) { return patch(tx, ex, ctx); },
                      operation_json({"Change a person (role head makes the previous head other_adult)", "persons",
                                      "persons:write", {"id"}, {}, "person-patch", true, false, 200, "person",
                                      {400, 401, 403, 404, 409, 412, 422, 428, 503}}));
   add_exchange_route(router, ctx, Method::get, base + "/persons/{id}/history", "persons:read",
-                     [](pqxx::work& tx, Exchange& ex) { return history(tx, ex); },
+                     [](pqxx::transaction_base& tx, Exchange& ex) { return history(tx, ex); },
                      operation_json({"Every version of a person, oldest first", "persons", "persons:read", {"id"}, {},
                                      "", false, false, 200, "list:history-entry", {401, 403, 404, 503}}));
 }

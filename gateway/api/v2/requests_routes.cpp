@@ -19,7 +19,7 @@ using resources::HousingRequest;
 using resources::JsonWriter;
 namespace store = storage;
 
-HousingRequest visible_request(pqxx::work& tx, const Exchange& ex, store::Lock lock) {
+HousingRequest visible_request(pqxx::transaction_base& tx, const Exchange& ex, store::Lock lock) {
   auto r = store::load_request(tx, path_id(ex.request(), "id", ResourceKind::request), lock);
   if (!r) not_found("request");
   ensure_visible(ex, r->territory, "request");
@@ -83,7 +83,7 @@ bool has_end_date(const std::optional<std::string>& placement) {
   conflict("open-insertion-request", "The household already has an open insertion request.");
 }
 
-Response create(pqxx::work& tx, Exchange& ex, const ApiContext& ctx) {
+Response create(pqxx::transaction_base& tx, Exchange& ex, const ApiContext& ctx) {
   auto body = checked_body(ex.request(), ctx.schemas, "request-create");
   std::string_view hid = body["householdId"].GetString();
   if (!domain::is_siao_id(hid, ResourceKind::household)) unprocessable({{"/householdId", "is not a household id"}});
@@ -109,13 +109,13 @@ Response create(pqxx::work& tx, Exchange& ex, const ApiContext& ctx) {
   r.id = store::mint_request_id(tx);
   stamp(r.meta, ex, true);
   store::insert_request(tx, r);
-  record(tx, ex, r, "created");
+  record(ex, r, "created");
   auto res = resource_response(201, resources::to_json(r), r.meta);
   res.set("Location", request_url(r.id));
   return res;
 }
 
-Response read(pqxx::work& tx, Exchange& ex) {
+Response read(pqxx::transaction_base& tx, Exchange& ex) {
   auto r = visible_request(tx, ex, store::Lock::none);
   ex.touched("request", r.id, r.meta.version, false);
   return resource_response(200, resources::to_json(r), r.meta);
@@ -136,7 +136,7 @@ void apply_effects(HousingRequest& r, const domain::TransitionEffects& fx, const
   if (fx.reset_submitted_at) r.submitted_at = ex.now();
 }
 
-Response transition(pqxx::work& tx, Exchange& ex, const ApiContext& ctx) {
+Response transition(pqxx::transaction_base& tx, Exchange& ex, const ApiContext& ctx) {
   auto body = checked_body(ex.request(), ctx.schemas, "request-transition");
   auto r = visible_request(tx, ex, store::Lock::for_update);
   if (ex.request().header("if-match")) check_version(required_if_match(ex.request()), r.meta);
@@ -169,16 +169,16 @@ Response transition(pqxx::work& tx, Exchange& ex, const ApiContext& ctx) {
 void register_request_routes(http::Router& router, const ApiContext& ctx) {
   const std::string base(kBase);
   add_exchange_route(router, ctx, Method::post, base + "/requests", "requests:write",
-                     [&ctx](pqxx::work& tx, Exchange& ex) { return create(tx, ex, ctx); },
+                     [&ctx](pqxx::transaction_base& tx, Exchange& ex) { return create(tx, ex, ctx); },
                      operation_json({"Create a request for a household", "requests", "requests:write", {}, {},
                                      "request-create", false, true, 201, "request",
                                      {400, 401, 403, 409, 413, 422, 503}}));
   add_exchange_route(router, ctx, Method::get, base + "/requests/{id}", "requests:read",
-                     [](pqxx::work& tx, Exchange& ex) { return read(tx, ex); },
+                     [](pqxx::transaction_base& tx, Exchange& ex) { return read(tx, ex); },
                      operation_json({"Read a request", "requests", "requests:read", {"id"}, {}, "", false, false, 200,
                                      "request", {401, 403, 404, 503}}));
   add_exchange_route(router, ctx, Method::post, base + "/requests/{id}/transitions", "requests:transition",
-                     [&ctx](pqxx::work& tx, Exchange& ex) { return transition(tx, ex, ctx); },
+                     [&ctx](pqxx::transaction_base& tx, Exchange& ex) { return transition(tx, ex, ctx); },
                      operation_json({"Move a request along its lifecycle", "requests", "requests:transition", {"id"},
                                      {}, "request-transition", false, true, 200, "request",
                                      {400, 401, 403, 404, 409, 412, 422, 503}}));

@@ -22,22 +22,22 @@ void stamp(resources::Metadata& meta, const audit::Exchange& ex, bool created) {
   meta.updated_by = std::string(ex.client_id());
 }
 
-void record(pqxx::work& tx, audit::Exchange& ex, const resources::Household& h, std::string_view change) {
-  storage::insert_version(tx, "household", h.id,
-                          {h.meta.version, h.meta.updated_at, h.meta.updated_by, std::string(change),
-                           resources::to_json(h, today_of(ex))});
+void record(audit::Exchange& ex, const resources::Household& h, std::string_view change) {
+  ex.add_version("household", h.id,
+                 {h.meta.version, h.meta.updated_at, h.meta.updated_by, std::string(change),
+                  resources::to_json(h, today_of(ex))});
   ex.touched("household", h.id, h.meta.version, true);
 }
 
-void record(pqxx::work& tx, audit::Exchange& ex, const resources::Person& p, std::string_view change) {
-  storage::insert_version(tx, "person", p.id,
-                          {p.meta.version, p.meta.updated_at, p.meta.updated_by, std::string(change), resources::to_json(p)});
+void record(audit::Exchange& ex, const resources::Person& p, std::string_view change) {
+  ex.add_version("person", p.id,
+                 {p.meta.version, p.meta.updated_at, p.meta.updated_by, std::string(change), resources::to_json(p)});
   ex.touched("person", p.id, p.meta.version, true);
 }
 
-void record(pqxx::work& tx, audit::Exchange& ex, const resources::HousingRequest& r, std::string_view change) {
-  storage::insert_version(tx, "request", r.id,
-                          {r.meta.version, r.meta.updated_at, r.meta.updated_by, std::string(change), resources::to_json(r)});
+void record(audit::Exchange& ex, const resources::HousingRequest& r, std::string_view change) {
+  ex.add_version("request", r.id,
+                 {r.meta.version, r.meta.updated_at, r.meta.updated_by, std::string(change), resources::to_json(r)});
   ex.touched("request", r.id, r.meta.version, true);
 }
 
@@ -48,25 +48,25 @@ namespace {
 }
 }  // namespace
 
-void save(pqxx::work& tx, audit::Exchange& ex, resources::Household& h, std::string_view change) {
+void save(pqxx::transaction_base& tx, audit::Exchange& ex, resources::Household& h, std::string_view change) {
   int previous = h.meta.version;
   stamp(h.meta, ex, false);
   if (!storage::update_household(tx, h, previous)) lost_race();
-  record(tx, ex, h, change);
+  record(ex, h, change);
 }
 
-void save(pqxx::work& tx, audit::Exchange& ex, resources::Person& p, std::string_view change) {
+void save(pqxx::transaction_base& tx, audit::Exchange& ex, resources::Person& p, std::string_view change) {
   int previous = p.meta.version;
   stamp(p.meta, ex, false);
   if (!storage::update_person(tx, p, previous)) lost_race();
-  record(tx, ex, p, change);
+  record(ex, p, change);
 }
 
-void save(pqxx::work& tx, audit::Exchange& ex, resources::HousingRequest& r, std::string_view change) {
+void save(pqxx::transaction_base& tx, audit::Exchange& ex, resources::HousingRequest& r, std::string_view change) {
   int previous = r.meta.version;
   stamp(r.meta, ex, false);
   if (!storage::update_request(tx, r, previous)) lost_race();
-  record(tx, ex, r, change);
+  record(ex, r, change);
 }
 
 http::Response history_response(const std::vector<storage::VersionRecord>& versions) {
