@@ -44,6 +44,11 @@ bench_prepare() {
 }
 
 bench_start_cluster() {
+  # BENCH_FRESH=1: start from an empty database, so that runs compare.
+  if [ "${BENCH_FRESH:-0}" = 1 ]; then
+    pg_cluster_stop "$BENCH_PG_DIR" >/dev/null 2>&1 || true
+    rm -rf "$(pg_resolve_datadir "$BENCH_PG_DIR")" "$BENCH_PG_DIR" "$BENCH_PG_DIR.location"
+  fi
   pg_cluster_start "$BENCH_PG_DIR" "$BENCH_PG_PORT" durable
   _bench_started_cluster=$PG_STARTED
   export DATABASE_URL="postgresql://siao_gateway@127.0.0.1:$BENCH_PG_PORT/siao"

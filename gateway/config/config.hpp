@@ -24,7 +24,7 @@ struct Limits {
 
 struct Database {
   std::string url;
-  int pool_size = 4;
+  int pool_size = 2;  // each connection commits its own batches: fewer, fuller batches cost fewer commits
   std::size_t max_queue = 4096;  // waiting database jobs before 503
   Millis statement_timeout{5'000};
   Millis connect_timeout{3'000};

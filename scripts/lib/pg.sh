@@ -149,6 +149,13 @@ pg_cluster_start() {
       echo "port = $port"
       echo "unix_socket_directories = $(_pg_quote "$sockdir")"
       echo "max_connections = 200"
+      # Sized for a gateway that writes every exchange: room in memory for the
+      # hot tables, and checkpoints spread out instead of forced by WAL volume.
+      echo "shared_buffers = ${PG_SHARED_BUFFERS:-1GB}"
+      echo "wal_buffers = 16MB"
+      echo "max_wal_size = 8GB"
+      echo "checkpoint_timeout = 15min"
+      echo "checkpoint_completion_target = 0.9"
       if [ "$mode" = fast ]; then
         echo "fsync = off"
         echo "synchronous_commit = off"

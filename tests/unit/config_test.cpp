@@ -72,7 +72,7 @@ TEST_CASE("with no file and an empty environment the defaults apply") {
   CHECK(c.limits.body_bytes == 1024 * 1024);
   CHECK(c.limits.read_timeout == 10'000ms);
   CHECK(c.limits.drain_timeout == 20'000ms);
-  CHECK(c.database.pool_size == 4);
+  CHECK(c.database.pool_size == 2);
   CHECK(c.database.max_queue == 4096);
   CHECK(c.database.migrate_on_start);
 }
