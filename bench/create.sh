@@ -18,12 +18,7 @@ threads=${BENCH_THREADS:-2}
 url="http://$BENCH_HTTP_LISTEN"
 script="$SIAO_ROOT/bench/lua/create_household.lua"
 
-bench_prepare
-trap bench_stop EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-bench_start_cluster
-bench_start_gateway
+bench_setup
 
 bench_probe_create
 

@@ -13,12 +13,7 @@ connections=${BENCH_CONNECTIONS:-32}
 threads=${BENCH_THREADS:-2}
 url="http://$BENCH_HTTP_LISTEN/health"
 
-bench_prepare
-trap bench_stop EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-bench_start_cluster
-bench_start_gateway
+bench_setup
 
 echo "Warming up (3 s)..."
 wrk -t"$threads" -c"$connections" -d3s "$url" >/dev/null

@@ -37,6 +37,17 @@ BENCH_HTTPS_LISTEN=${BENCH_HTTPS_LISTEN:-127.0.0.1:8443}
 BENCH_GATEWAY_PID=
 _bench_started_cluster=0
 
+# Everything a benchmark needs before it measures: the build, the cluster,
+# the gateway, and their stop when the script ends however it ends.
+bench_setup() {
+  bench_prepare
+  trap bench_stop EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  bench_start_cluster
+  bench_start_gateway
+}
+
 bench_prepare() {
   ensure_packages
   ensure_valijson

@@ -20,12 +20,7 @@ households=${BENCH_HOUSEHOLDS:-2000}
 url="http://$BENCH_HTTP_LISTEN"
 ids_file="$SIAO_ROOT/var/bench-household-ids.txt"
 
-bench_prepare
-trap bench_stop EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-bench_start_cluster
-bench_start_gateway
+bench_setup
 
 bench_probe_create
 echo "Creating $households households through the API..."
