@@ -1,11 +1,14 @@
 #include "gateway/app/serve.hpp"
 
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <csignal>
 #include <condition_variable>
-#include <pqxx/except>
+#include <pqxx/pqxx>
 #include <thread>
 
 #include "gateway/api/v2/routes.hpp"
@@ -13,6 +16,7 @@
 #include "gateway/audit/chain.hpp"
 #include "gateway/auth/authenticator.hpp"
 #include "gateway/json/schema_set.hpp"
+#include "gateway/storage/idempotency_store.hpp"
 #include "gateway/storage/resource_store.hpp"
 #include "gateway/http/server.hpp"
 #include "gateway/http/tls_context.hpp"
@@ -32,7 +36,8 @@ namespace {
 
 std::vector<storage::PreparedStatement> prepared_statements() {
   std::vector<storage::PreparedStatement> all{{"ping", "SELECT 1"}};
-  for (const auto* group : {&storage::resource_statements(), &audit::audit_statements()})
+  for (const auto* group :
+       {&storage::resource_statements(), &audit::audit_statements(), &storage::idempotency_statements()})
     all.insert(all.end(), group->begin(), group->end());
   return all;
 }
@@ -57,6 +62,26 @@ void add_pool_metrics(ops::Metrics& metrics, const storage::Pool& pool) {
     out.family("siao_db_pool_wait_seconds_total", "counter", "Time operations waited for a connection.");
     out.sample("siao_db_pool_wait_seconds_total", {}, static_cast<double>(s.wait_micros_total) / 1e6);
   });
+}
+
+// Idempotency-Key answers older than the retention go, every ten minutes.
+net::awaitable<void> purge_old_idempotency_keys(storage::Pool& pool, int retention_hours, net::steady_timer& timer) {
+  for (;;) {
+    timer.expires_after(std::chrono::minutes(10));
+    auto [ec] = co_await timer.async_wait(net::as_tuple(net::use_awaitable));
+    if (ec) co_return;
+    try {
+      auto purged = co_await pool.run([retention_hours](pqxx::connection& c) {
+        pqxx::work tx(c);
+        auto n = storage::purge_idempotency_keys(tx, retention_hours);
+        tx.commit();
+        return n;
+      });
+      if (purged > 0) log::event(log::Level::info, "idempotency keys purged", {{"count", purged}});
+    } catch (const std::exception& e) {
+      log::event(log::Level::warn, "idempotency purge failed", {{"error", std::string_view(e.what())}});
+    }
+  }
 }
 
 // Migrations run beside the server: until they succeed, /ready says why not.
@@ -146,11 +171,16 @@ int serve(const config::Config& cfg) {
   if (cfg.database.migrate_on_start) schema.emplace(cfg.database.url, readiness);
   else readiness.set_schema(storage::embedded_migrations().empty() ? 0 : storage::embedded_migrations().back().version);
 
+  net::steady_timer purge_timer(ioc);
+  net::co_spawn(ioc, purge_old_idempotency_keys(pool, cfg.database.idempotency_retention_hours, purge_timer),
+                net::detached);
+
   net::signal_set signals(ioc, SIGINT, SIGTERM);
   net::steady_timer drain_deadline(ioc);
   signals.async_wait([&](const boost::system::error_code& ec, int signo) {
     if (ec) return;
     log::event(log::Level::info, "draining", {{"signal", std::int64_t{signo}}});
+    purge_timer.cancel();
     server.drain([&ioc] { ioc.stop(); });
     drain_deadline.expires_after(cfg.limits.drain_timeout);
     drain_deadline.async_wait([&](const boost::system::error_code& tec) {

@@ -26,12 +26,6 @@ const std::vector<storage::PreparedStatement>& audit_statements() {
        "request_id text, trace_id text, duration_us bigint, request_body text, response_sha256 text, "
        "response_body text, resources text, prev_hash text, hash text) RETURNING 1) "
        "UPDATE audit_chain_head SET seq = $2, hash = $3 WHERE id = 1"},
-      {"idempotency_lock", "SELECT pg_try_advisory_xact_lock(hashtextextended($1 || chr(10) || $2, 0))"},
-      {"idempotency_find",
-       "SELECT request_sha256, status, headers::text, body FROM idempotency_keys WHERE client_id = $1 AND key = $2"},
-      {"idempotency_store",
-       "INSERT INTO idempotency_keys (client_id, key, request_sha256, status, headers, body) "
-       "VALUES ($1, $2, $3, $4, $5::jsonb, $6)"},
   };
   return all;
 }

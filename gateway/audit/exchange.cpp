@@ -1,13 +1,12 @@
 #include "gateway/audit/exchange.hpp"
 
-#include <rapidjson/document.h>
 
 #include <pqxx/pqxx>
 
 #include "gateway/domain/dates.hpp"
 #include "gateway/http/problem.hpp"
 #include "gateway/log/log.hpp"
-#include "gateway/resources/json_out.hpp"
+#include "gateway/storage/idempotency_store.hpp"
 #include "gateway/util/hex.hpp"
 
 namespace siao::audit {
@@ -42,29 +41,6 @@ http::Problem problem_of(std::exception_ptr error, const http::Request& req) {
                {{"traceId", std::string_view(req.trace_id)}, {"error", std::string_view(e.what())}});
   }
   return http::make_problem(500, "internal-error", "The gateway could not complete the request.");
-}
-
-std::string headers_json(const http::Headers& headers) {
-  return resources::json_text([&](resources::JsonWriter& w) {
-    w.StartArray();
-    for (const auto& [k, v] : headers) {
-      w.StartArray();
-      resources::put(w, k);
-      resources::put(w, v);
-      w.EndArray();
-    }
-    w.EndArray();
-  });
-}
-
-http::Headers headers_from_json(const std::string& json) {
-  rapidjson::Document d;
-  d.Parse(json.c_str());
-  http::Headers out;
-  if (!d.IsArray()) return out;
-  for (const auto& pair : d.GetArray())
-    if (pair.IsArray() && pair.Size() == 2) out.emplace_back(pair[0].GetString(), pair[1].GetString());
-  return out;
 }
 
 }  // namespace
@@ -108,24 +84,19 @@ void Exchange::run_with_idempotency(pqxx::transaction_base& tx, std::string_view
   auto fingerprint = util::sha256_hex(std::string(http::method_name(request_.method)) + " " + request_.target + "\n" +
                                       request_.body);
   // Held until the batch commits: a second call with this key, from any instance, sees it as in flight.
-  if (!tx.exec_prepared1("idempotency_lock", client_->id, k)[0].as<bool>())
+  if (!storage::lock_idempotency_key(tx, client_->id, k))
     throw http::HttpError(http::make_problem(409, "request-in-flight",
                                              "A request with this Idempotency-Key is still being processed."));
-  auto found = tx.exec_prepared("idempotency_find", client_->id, k);
-  if (!found.empty()) {
-    if (found[0][0].as<std::string>() != fingerprint)
+  if (auto stored = storage::find_idempotency_key(tx, client_->id, k)) {
+    if (stored->request_sha256 != fingerprint)
       throw http::HttpError(http::make_problem(
           422, "idempotency-key-reused", "This Idempotency-Key was used for a different request."));
-    response_.status = found[0][1].as<int>();
-    response_.headers = headers_from_json(found[0][2].as<std::string>());
-    response_.body = found[0][3].as<std::string>();
-    response_.content_type = response_.status >= 400 ? "application/problem+json" : "application/json";
+    response_ = std::move(stored->response);
     response_.set("Idempotent-Replayed", "true");
     return;
   }
   run_work(tx);
-  tx.exec_prepared0("idempotency_store", client_->id, k, fingerprint, response_.status, headers_json(response_.headers),
-                    response_.body);
+  storage::store_idempotency_key(tx, client_->id, k, fingerprint, response_);
 }
 
 void Exchange::run_work(pqxx::transaction_base& tx) {

@@ -77,6 +77,9 @@ const std::vector<Key>& keys() {
       {"database.reconnect_interval_ms", "GATEWAY_DB_RECONNECT_INTERVAL_MS", Kind::millis,
        "least time between two attempts to reopen a lost connection",
        at(&Config::database, &Database::reconnect_interval)},
+      {"database.idempotency_retention_hours", "GATEWAY_IDEMPOTENCY_RETENTION_HOURS", Kind::number,
+       "how long the first answer to a POST with an Idempotency-Key is kept (24 at least)",
+       at(&Config::database, &Database::idempotency_retention_hours)},
       {"database.migrate_on_start", "GATEWAY_MIGRATE_ON_START", Kind::flag, "apply migrations when serving",
        at(&Config::database, &Database::migrate_on_start)},
   };
@@ -146,6 +149,8 @@ void check(const Config& c) {
     bad(c.tls.cert_file.empty() ? "tls.cert" : "tls.key", "required when https.listen is set");
   if (c.io_threads < 1 || c.io_threads > 64) bad("io_threads", "must be between 1 and 64");
   if (c.database.pool_size < 1 || c.database.pool_size > 256) bad("database.pool_size", "must be between 1 and 256");
+  if (c.database.idempotency_retention_hours < 24)
+    bad("database.idempotency_retention_hours", "must be at least 24: partners may retry for a day");
   if (c.limits.header_bytes < 1024) bad("limits.header_bytes", "must be at least 1024");
   if (c.limits.body_bytes < 1024) bad("limits.body_bytes", "must be at least 1024");
   if (c.limits.max_connections < 1) bad("limits.max_connections", "must be at least 1");

@@ -30,6 +30,7 @@ struct Database {
   Millis connect_timeout{3'000};
   Millis reconnect_interval{250};
   bool migrate_on_start = true;
+  int idempotency_retention_hours = 48;  // Idempotency-Key answers kept at least this long (24 at least)
 };
 
 struct Tls {

@@ -42,3 +42,9 @@ TEST_CASE("migrate brings a database to the current schema") {
   CHECK(r.exit_code == 0);
   CHECK(r.output.find("schema at version") != std::string::npos);
 }
+
+TEST_CASE("an idempotency retention under a day is refused") {
+  auto r = run_gateway({"serve"}, {{"GATEWAY_IDEMPOTENCY_RETENTION_HOURS", "12"}});
+  CHECK(r.exit_code == 78);
+  CHECK(r.output.find("database.idempotency_retention_hours") != std::string::npos);
+}
