@@ -84,11 +84,12 @@ net::awaitable<void> purge_old_idempotency_keys(storage::Pool& pool, int retenti
   }
 }
 
-// Migrations run beside the server: until they succeed, /ready says why not.
+// Migrations run beside the server (or, with migrate_on_start off, the
+// schema is checked): until that succeeds, /ready says why not.
 class SchemaKeeper {
  public:
-  SchemaKeeper(std::string url, ops::Readiness& readiness)
-      : thread_([this, url = std::move(url), &readiness] { run(url, readiness); }) {}
+  SchemaKeeper(std::string url, bool apply, ops::Readiness& readiness)
+      : apply_(apply), thread_([this, url = std::move(url), &readiness] { run(url, readiness); }) {}
   ~SchemaKeeper() {
     {
       std::lock_guard lock(mutex_);
@@ -102,14 +103,16 @@ class SchemaKeeper {
   void run(const std::string& url, ops::Readiness& readiness) {
     for (;;) {
       try {
-        auto report = storage::migrate(url, storage::embedded_migrations());
+        auto report = apply_ ? storage::migrate(url, storage::embedded_migrations())
+                             : storage::verify_schema(url, storage::embedded_migrations());
         for (int v : report.applied) log::event(log::Level::info, "migration applied", {{"version", std::int64_t{v}}});
         readiness.set_schema(report.current);
         return;
       } catch (const storage::MigrationError& e) {
-        log::event(log::Level::error, "migrations refused", {{"error", std::string_view(e.what())}});
+        if (readiness.schema_error() != e.what())  // once, not every second
+          log::event(log::Level::error, "database schema refused", {{"error", std::string_view(e.what())}});
         readiness.set_schema_error(e.what());
-        return;
+        if (apply_) return;  // a checking gateway waits for someone to run migrate
       } catch (const pqxx::broken_connection&) {
         readiness.set_schema_error("");
       } catch (const std::exception& e) {
@@ -121,6 +124,7 @@ class SchemaKeeper {
     }
   }
 
+  bool apply_;
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stop_ = false;
@@ -168,8 +172,7 @@ int serve(const config::Config& cfg) {
   server.start();
 
   std::optional<SchemaKeeper> schema;
-  if (cfg.database.migrate_on_start) schema.emplace(cfg.database.url, readiness);
-  else readiness.set_schema(storage::embedded_migrations().empty() ? 0 : storage::embedded_migrations().back().version);
+  schema.emplace(cfg.database.url, cfg.database.migrate_on_start, readiness);
 
   net::steady_timer purge_timer(ioc);
   net::co_spawn(ioc, purge_old_idempotency_keys(pool, cfg.database.idempotency_retention_hours, purge_timer),

@@ -36,7 +36,9 @@ class LockGuard {
 
 }  // namespace
 
-MigrationReport migrate(const std::string& database_url, const std::vector<Migration>& migrations) {
+namespace {
+
+MigrationReport bring_up(const std::string& database_url, const std::vector<Migration>& migrations, bool apply) {
   pqxx::connection conn(database_url);
   LockGuard lock(conn);
   std::map<int, std::string> applied;
@@ -62,6 +64,8 @@ MigrationReport migrate(const std::string& database_url, const std::vector<Migra
                              " differs from the one applied to this database; never edit an applied migration");
       continue;
     }
+    if (!apply)
+      throw MigrationError("the database lacks migration " + std::string(m.name) + ": run siao-gateway migrate");
     pqxx::work tx(conn);
     tx.exec(m.sql);
     tx.exec_params("INSERT INTO schema_migrations (version, name, sha256) VALUES ($1, $2, $3)", m.version,
@@ -71,6 +75,16 @@ MigrationReport migrate(const std::string& database_url, const std::vector<Migra
   }
   report.current = newest_known;
   return report;
+}
+
+}  // namespace
+
+MigrationReport migrate(const std::string& database_url, const std::vector<Migration>& migrations) {
+  return bring_up(database_url, migrations, true);
+}
+
+MigrationReport verify_schema(const std::string& database_url, const std::vector<Migration>& migrations) {
+  return bring_up(database_url, migrations, false);
 }
 
 }  // namespace siao::storage

@@ -30,4 +30,8 @@ struct MigrationReport {
 // from the embedded ones (edited after release) or are newer than this binary.
 MigrationReport migrate(const std::string& database_url, const std::vector<Migration>& migrations);
 
+// The same checks without applying anything: throws MigrationError when the
+// database lacks a migration ("run siao-gateway migrate") or differs.
+MigrationReport verify_schema(const std::string& database_url, const std::vector<Migration>& migrations);
+
 }  // namespace siao::storage

@@ -73,3 +73,11 @@ TEST_CASE("a failing migration leaves nothing of itself behind") {
   CHECK(count_rows(db.url(), "SELECT count(*) FROM pg_tables WHERE tablename = 'c'") == 0);
   CHECK(count_rows(db.url(), "SELECT max(version) FROM schema_migrations") == 1);
 }
+
+TEST_CASE("verify_schema applies nothing and names what is missing") {
+  TestDatabase db;
+  CHECK_THROWS_WITH_AS(siao::storage::verify_schema(db.url(), kTwo), doctest::Contains("0001_a"), MigrationError);
+  CHECK(count_rows(db.url(), "SELECT count(*) FROM pg_tables WHERE tablename = 'a'") == 0);
+  migrate(db.url(), kTwo);
+  CHECK(siao::storage::verify_schema(db.url(), kTwo).current == 2);
+}

@@ -56,3 +56,14 @@ TEST_CASE("a database that goes away gives 503 with Retry-After - and service re
   CHECK(ready);
   CHECK_FALSE(gw.wait_exit(0ms).has_value());  // still running
 }
+
+TEST_CASE("with migrate_on_start off, the gateway is ready only once someone migrates") {
+  TestDatabase db;
+  GatewayProcess gw({.database_url = db.url(), .env = {{"GATEWAY_MIGRATE_ON_START", "false"}}});
+  HttpClient client(gw.http_port());
+  auto before = client.get("/ready");
+  CHECK(before.status == 503);
+  CHECK(before.body.find("siao-gateway migrate") != std::string::npos);
+  REQUIRE(run_gateway({"migrate"}, {{"DATABASE_URL", db.url()}}).exit_code == 0);
+  CHECK(gw.wait_ready(std::chrono::seconds(5)));
+}
