@@ -49,8 +49,14 @@ Exchange::Exchange(const http::Request& request, const auth::Client* client, Wor
     : request_(request),
       client_(client),
       work_(std::move(work)),
-      now_(domain::rfc3339_utc(std::chrono::system_clock::now())),
-      started_(std::chrono::steady_clock::now()) {}
+      started_(std::chrono::steady_clock::now()) {
+  read_clock();
+}
+
+void Exchange::read_clock() {
+  now_at_ = std::chrono::system_clock::now();
+  now_ = domain::rfc3339_utc(now_at_);
+}
 
 void Exchange::add_version(std::string_view kind, std::int64_t id, storage::VersionRecord record) {
   versions_.push_back({kind, id, std::move(record)});
@@ -68,7 +74,7 @@ std::int64_t Exchange::duration_us() const {
 
 void Exchange::step(pqxx::transaction_base& tx) {
   // The batch may have waited: the exchange's time is when its work runs.
-  now_ = domain::rfc3339_utc(std::chrono::system_clock::now());
+  read_clock();
   resources_.clear();
   versions_.clear();
   auto key = request_.header("idempotency-key");

@@ -37,7 +37,9 @@ class Exchange final : public storage::BatchStep {
   const http::Request& request() const { return request_; }
   const auth::Client& client() const { return *client_; }
   std::string_view client_id() const { return client_ ? std::string_view(client_->id) : std::string_view(); }
-  const std::string& now() const { return now_; }  // one clock reading for everything this exchange writes
+  // One clock reading for everything this exchange writes, and its RFC 3339 text.
+  std::chrono::system_clock::time_point now_at() const { return now_at_; }
+  const std::string& now() const { return now_; }
   void touched(std::string_view kind, std::int64_t id, int version, bool written);
   // A new version to keep in history; all of an exchange's are written in one statement when its work ends.
   void add_version(std::string_view kind, std::int64_t id, storage::VersionRecord record);
@@ -54,6 +56,9 @@ class Exchange final : public storage::BatchStep {
   const http::Request& request_;
   const auth::Client* client_;
   Work work_;
+  void read_clock();
+
+  std::chrono::system_clock::time_point now_at_;
   std::string now_;
   std::chrono::steady_clock::time_point started_;
   std::chrono::steady_clock::time_point finished_;

@@ -98,7 +98,6 @@ class Pool {
 
   void stop();  // fails queued work, joins the workers
   PoolStats stats() const;
-  bool any_connected() const { return connected_.load() > 0; }
 
  private:
   struct Job {

@@ -39,12 +39,13 @@ constexpr const char* kPersonColumns =
     "merged_into, version, rfc3339(created_at), rfc3339(updated_at), updated_by";
 // A household and its active members in one round trip: one row per member
 // (or one row of nulls after the household's columns when it has none).
-constexpr const char* kHouseholdWithMembers =
+constexpr const char* kHouseholdsWithMembers =
     "SELECT h.id, h.territory, h.status, h.merged_into, h.version, rfc3339(h.created_at), rfc3339(h.updated_at), "
     "h.updated_by, p.id, p.household_id, p.role, p.last_name, p.birth_name, p.first_names, p.sex, p.birth_date, "
     "p.nationality, p.phone, p.email, p.status, p.merged_into, p.version, rfc3339(p.created_at), "
     "rfc3339(p.updated_at), p.updated_by FROM households h LEFT JOIN persons p ON p.household_id = h.id AND "
-    "p.status = 'active' WHERE h.id = $1 ORDER BY p.id";
+    "p.status = 'active' WHERE ";
+constexpr int kFirstMemberColumn = 8;
 constexpr const char* kRequestColumns =
     "id, household_id, kind, territory, status, requested_services, rfc3339(submitted_at), orientation, proposal, "
     "placement, history, version, rfc3339(created_at), rfc3339(updated_at), updated_by";
@@ -102,6 +103,17 @@ HousingRequest request_from(const pqxx::row& r) {
   return q;
 }
 
+// Rows of kHouseholdsWithMembers, grouped: one household per run of rows.
+std::vector<Household> households_from(const pqxx::result& rows) {
+  std::vector<Household> out;
+  for (const auto& row : rows) {
+    auto id = row[0].as<std::int64_t>();
+    if (out.empty() || out.back().id != id) out.push_back(household_from(row));
+    if (!row[kFirstMemberColumn].is_null()) out.back().members.push_back(person_from(row, kFirstMemberColumn));
+  }
+  return out;
+}
+
 std::string select(const char* columns, const char* table, const char* where) {
   return std::string("SELECT ") + columns + " FROM " + table + " WHERE " + where;
 }
@@ -118,12 +130,14 @@ std::string json_string_array(const std::vector<std::string>& values) {
 
 const std::vector<PreparedStatement>& resource_statements() {
   static const std::vector<PreparedStatement> all = {
-      {"mint_household", "SELECT nextval('household_ids')"},
       {"mint_persons", "SELECT nextval('person_ids') FROM generate_series(1, $1::int)"},
       {"mint_household_and_persons",
        "SELECT nextval('household_ids'), ARRAY(SELECT nextval('person_ids') FROM generate_series(1, $1::int))"},
       {"mint_request", "SELECT nextval('request_ids')"},
-      {"select_household", kHouseholdWithMembers},
+      {"select_household", std::string(kHouseholdsWithMembers) + "h.id = $1 ORDER BY p.id"},
+      {"select_households",
+       std::string(kHouseholdsWithMembers) +
+           "h.id IN (SELECT json_array_elements_text($1::json)::bigint) ORDER BY h.id, p.id"},
       {"select_household_locked", select(kHouseholdColumns, "households", "id = $1 FOR UPDATE")},
       {"lock_households", "SELECT id FROM households WHERE id IN ($1, $2) ORDER BY id FOR UPDATE"},
       {"select_members", select(kPersonColumns, "persons", "household_id = $1 AND status = 'active' ORDER BY id")},
@@ -186,7 +200,6 @@ const std::vector<PreparedStatement>& resource_statements() {
   return all;
 }
 
-std::int64_t mint_household_id(pqxx::transaction_base& tx) { return tx.exec_prepared1("mint_household")[0].as<std::int64_t>(); }
 
 std::vector<std::int64_t> mint_person_ids(pqxx::transaction_base& tx, int count) {
   std::vector<std::int64_t> ids;
@@ -207,12 +220,16 @@ std::optional<Household> load_household(pqxx::transaction_base& tx, std::int64_t
     h.members = load_members(tx, id);
     return h;
   }
-  auto rows = tx.exec_prepared("select_household", id);
-  if (rows.empty()) return std::nullopt;
-  auto h = household_from(rows[0]);
-  for (const auto& row : rows)
-    if (!row[8].is_null()) h.members.push_back(person_from(row, 8));
-  return h;
+  auto found = households_from(tx.exec_prepared("select_household", id));
+  if (found.empty()) return std::nullopt;
+  return std::move(found.front());
+}
+
+std::vector<Household> load_households(pqxx::transaction_base& tx, const std::vector<std::int64_t>& ids) {
+  std::vector<std::string> texts;
+  texts.reserve(ids.size());
+  for (auto id : ids) texts.push_back(std::to_string(id));
+  return households_from(tx.exec_prepared("select_households", json_string_array(texts)));
 }
 
 std::pair<std::int64_t, std::vector<std::int64_t>> mint_household_and_person_ids(pqxx::transaction_base& tx, int persons) {

@@ -19,7 +19,6 @@ const std::vector<PreparedStatement>& resource_statements();
 
 enum class Lock { none, for_update };
 
-std::int64_t mint_household_id(pqxx::transaction_base& tx);
 std::vector<std::int64_t> mint_person_ids(pqxx::transaction_base& tx, int count);
 std::int64_t mint_request_id(pqxx::transaction_base& tx);
 // One round trip for a new household's ids.
@@ -28,6 +27,8 @@ std::pair<std::int64_t, std::vector<std::int64_t>> mint_household_and_person_ids
 // Locks two households in id order: every writer that holds two takes them so.
 void lock_households(pqxx::transaction_base& tx, std::int64_t a, std::int64_t b);
 std::optional<resources::Household> load_household(pqxx::transaction_base& tx, std::int64_t id, Lock lock);
+// Several households with their members, in id order, in one statement.
+std::vector<resources::Household> load_households(pqxx::transaction_base& tx, const std::vector<std::int64_t>& ids);
 std::vector<resources::Person> load_members(pqxx::transaction_base& tx, std::int64_t household_id);
 std::optional<resources::Person> load_person(pqxx::transaction_base& tx, std::int64_t id, Lock lock);
 std::optional<resources::HousingRequest> load_request(pqxx::transaction_base& tx, std::int64_t id, Lock lock);

@@ -182,6 +182,8 @@ TEST_CASE("search by name and birth date - paged with an opaque cursor") {
   CHECK(all.status == 200);
   CHECK(all.at("/items")->Size() == 3);
   CHECK(all.at("/next")->IsNull());
+  CHECK(all.at("/items/2/members")->Size() == 2);  // each household whole, members included
+  CHECK(all.str("/items/2/members/1/firstNames/0") == "Paul");
   auto first = api.get("/api/v2/households?lastName=DUPONT&limit=2");
   CHECK(first.at("/items")->Size() == 2);
   auto next = first.str("/next");

@@ -73,8 +73,7 @@ Response create(pqxx::transaction_base& tx, Exchange& ex, const ApiContext& ctx)
   }
   store::insert_persons(tx, persons);
   h.members = std::move(persons);
-  record(ex, h, "created");
-  auto r = resource_response(201, resources::to_json(h, today_of(ex)), h.meta);
+  auto r = resource_response(201, record(ex, h, "created"), h.meta);
   r.set("Location", household_url(h.id));
   return r;
 }
@@ -104,11 +103,9 @@ Response search(pqxx::transaction_base& tx, Exchange& ex) {
     w.StartObject();
     resources::put(w, "items");
     w.StartArray();
-    for (auto id : ids) {
-      auto h = store::load_household(tx, id, store::Lock::none);
-      if (!h) continue;
-      ex.touched("household", h->id, h->meta.version, false);
-      resources::write_json(w, *h, today);
+    for (const auto& h : store::load_households(tx, ids)) {
+      ex.touched("household", h.id, h.meta.version, false);
+      resources::write_json(w, h, today);
     }
     w.EndArray();
     resources::put(w, "next");
@@ -130,8 +127,7 @@ Response patch(pqxx::transaction_base& tx, Exchange& ex, const ApiContext& ctx) 
     throw http::HttpError(http::make_problem(403, "territory-forbidden",
                                              "This contract may not move households to territory " + territory + "."));
   h.territory = territory;
-  save(tx, ex, h, "updated");
-  return resource_response(200, resources::to_json(h, today_of(ex)), h.meta);
+  return resource_response(200, save(tx, ex, h, "updated"), h.meta);
 }
 
 Response add_new_member(pqxx::transaction_base& tx, Exchange& ex, Household& h, const rapidjson::Value& body) {
@@ -143,10 +139,10 @@ Response add_new_member(pqxx::transaction_base& tx, Exchange& ex, Household& h, 
   p.household_id = h.id;
   stamp(p.meta, ex, true);
   store::insert_person(tx, p);
-  record(ex, p, "created");
+  auto answer = record(ex, p, "created");
   h.members.push_back(p);
   save(tx, ex, h, "member_added");
-  auto r = resource_response(201, resources::to_json(p), p.meta);
+  auto r = resource_response(201, std::move(answer), p.meta);
   r.set("Location", person_url(p.id));
   return r;
 }
@@ -184,8 +180,7 @@ Response move_member(pqxx::transaction_base& tx, Exchange& ex, std::int64_t targ
 
   target.members.push_back(*person);
   std::sort(target.members.begin(), target.members.end(), [](const Person& a, const Person& b) { return a.id < b.id; });
-  save(tx, ex, target, "member_joined");
-  return resource_response(200, resources::to_json(target, today_of(ex)), target.meta);
+  return resource_response(200, save(tx, ex, target, "member_joined"), target.meta);
 }
 
 Response add_member(pqxx::transaction_base& tx, Exchange& ex, const ApiContext& ctx) {

@@ -71,10 +71,10 @@ Response patch(pqxx::transaction_base& tx, Exchange& ex, const ApiContext& ctx) 
         save(tx, ex, m, "role_changed");
       }
   }
-  save(tx, ex, p, "updated");
+  auto answer = save(tx, ex, p, "updated");
   member(h, p.id) = p;
   save(tx, ex, h, "member_updated");
-  return resource_response(200, resources::to_json(p), p.meta);
+  return resource_response(200, std::move(answer), p.meta);
 }
 
 Response history(pqxx::transaction_base& tx, Exchange& ex) {

@@ -109,8 +109,7 @@ Response create(pqxx::transaction_base& tx, Exchange& ex, const ApiContext& ctx)
   r.id = store::mint_request_id(tx);
   stamp(r.meta, ex, true);
   store::insert_request(tx, r);
-  record(ex, r, "created");
-  auto res = resource_response(201, resources::to_json(r), r.meta);
+  auto res = resource_response(201, record(ex, r, "created"), r.meta);
   res.set("Location", request_url(r.id));
   return res;
 }
@@ -156,12 +155,13 @@ Response transition(pqxx::transaction_base& tx, Exchange& ex, const ApiContext& 
   apply_effects(r, fx, body, ex);
   r.status = to;
   r.history = appended(r.history, history_entry(to, ex, optional_string(body, "reason")));
+  std::string answer;
   try {
-    save(tx, ex, r, "transitioned");
+    answer = save(tx, ex, r, "transitioned");
   } catch (const pqxx::unique_violation&) {
     open_insertion_exists();
   }
-  return resource_response(200, resources::to_json(r), r.meta);
+  return resource_response(200, std::move(answer), r.meta);
 }
 
 }  // namespace

@@ -7,8 +7,7 @@
 namespace siao::api::v2 {
 
 domain::CivilDate today_of(const audit::Exchange& ex) {
-  auto at = domain::parse_rfc3339(ex.now());
-  return domain::paris_date(at ? *at : std::chrono::system_clock::now());
+  return domain::paris_date(ex.now_at());
 }
 
 void stamp(resources::Metadata& meta, const audit::Exchange& ex, bool created) {
@@ -22,23 +21,28 @@ void stamp(resources::Metadata& meta, const audit::Exchange& ex, bool created) {
   meta.updated_by = std::string(ex.client_id());
 }
 
-void record(audit::Exchange& ex, const resources::Household& h, std::string_view change) {
-  ex.add_version("household", h.id,
-                 {h.meta.version, h.meta.updated_at, h.meta.updated_by, std::string(change),
-                  resources::to_json(h, today_of(ex))});
-  ex.touched("household", h.id, h.meta.version, true);
+namespace {
+
+// Keeps `snapshot` as the resource's new version in history, and returns it.
+std::string keep(audit::Exchange& ex, std::string_view kind, std::int64_t id, const resources::Metadata& m,
+                 std::string_view change, std::string snapshot) {
+  ex.add_version(kind, id, {m.version, m.updated_at, m.updated_by, std::string(change), snapshot});
+  ex.touched(kind, id, m.version, true);
+  return snapshot;
 }
 
-void record(audit::Exchange& ex, const resources::Person& p, std::string_view change) {
-  ex.add_version("person", p.id,
-                 {p.meta.version, p.meta.updated_at, p.meta.updated_by, std::string(change), resources::to_json(p)});
-  ex.touched("person", p.id, p.meta.version, true);
+}  // namespace
+
+std::string record(audit::Exchange& ex, const resources::Household& h, std::string_view change) {
+  return keep(ex, "household", h.id, h.meta, change, resources::to_json(h, today_of(ex)));
 }
 
-void record(audit::Exchange& ex, const resources::HousingRequest& r, std::string_view change) {
-  ex.add_version("request", r.id,
-                 {r.meta.version, r.meta.updated_at, r.meta.updated_by, std::string(change), resources::to_json(r)});
-  ex.touched("request", r.id, r.meta.version, true);
+std::string record(audit::Exchange& ex, const resources::Person& p, std::string_view change) {
+  return keep(ex, "person", p.id, p.meta, change, resources::to_json(p));
+}
+
+std::string record(audit::Exchange& ex, const resources::HousingRequest& r, std::string_view change) {
+  return keep(ex, "request", r.id, r.meta, change, resources::to_json(r));
 }
 
 namespace {
@@ -46,27 +50,29 @@ namespace {
   // The row was locked FOR UPDATE before: only a bug gets here.
   throw std::logic_error("a locked resource changed version under its lock");
 }
-}  // namespace
 
-void save(pqxx::transaction_base& tx, audit::Exchange& ex, resources::Household& h, std::string_view change) {
-  int previous = h.meta.version;
-  stamp(h.meta, ex, false);
-  if (!storage::update_household(tx, h, previous)) lost_race();
-  record(ex, h, change);
-}
-
-void save(pqxx::transaction_base& tx, audit::Exchange& ex, resources::Person& p, std::string_view change) {
-  int previous = p.meta.version;
-  stamp(p.meta, ex, false);
-  if (!storage::update_person(tx, p, previous)) lost_race();
-  record(ex, p, change);
-}
-
-void save(pqxx::transaction_base& tx, audit::Exchange& ex, resources::HousingRequest& r, std::string_view change) {
+// The row was locked FOR UPDATE before, so the update can only miss on a bug.
+template <class Resource, class Update>
+std::string save_locked(pqxx::transaction_base& tx, audit::Exchange& ex, Resource& r, std::string_view change,
+                        Update update) {
   int previous = r.meta.version;
   stamp(r.meta, ex, false);
-  if (!storage::update_request(tx, r, previous)) lost_race();
-  record(ex, r, change);
+  if (!update(tx, r, previous)) lost_race();
+  return record(ex, r, change);
+}
+
+}  // namespace
+
+std::string save(pqxx::transaction_base& tx, audit::Exchange& ex, resources::Household& h, std::string_view change) {
+  return save_locked(tx, ex, h, change, storage::update_household);
+}
+
+std::string save(pqxx::transaction_base& tx, audit::Exchange& ex, resources::Person& p, std::string_view change) {
+  return save_locked(tx, ex, p, change, storage::update_person);
+}
+
+std::string save(pqxx::transaction_base& tx, audit::Exchange& ex, resources::HousingRequest& r, std::string_view change) {
+  return save_locked(tx, ex, r, change, storage::update_request);
 }
 
 http::Response history_response(const std::vector<storage::VersionRecord>& versions) {
