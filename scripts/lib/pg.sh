@@ -186,18 +186,26 @@ pg_cluster_stop() {
   fi
 }
 
-pg_setup_app() {
-  local port=${1:?pg_setup_app PORT}
-  pg_psql "$port" postgres <<'SQL' || return 1
-DO $$
+# Creates ROLE with ATTRIBUTES, or brings an existing one to them.
+_pg_ensure_role() {
+  local port=$1 role=$2 attributes=$3
+  pg_psql "$port" postgres <<SQL || return 1
+DO \$\$
 BEGIN
-  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'siao_gateway') THEN
-    CREATE ROLE siao_gateway LOGIN NOSUPERUSER NOCREATEROLE NOCREATEDB;
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$role') THEN
+    CREATE ROLE $role $attributes;
   ELSE
-    ALTER ROLE siao_gateway LOGIN NOSUPERUSER NOCREATEROLE NOCREATEDB;
+    ALTER ROLE $role $attributes;
   END IF;
 END
-$$;
+\$\$;
+SQL
+}
+
+pg_setup_app() {
+  local port=${1:?pg_setup_app PORT}
+  _pg_ensure_role "$port" siao_gateway "LOGIN NOSUPERUSER NOCREATEROLE NOCREATEDB" || return 1
+  pg_psql "$port" postgres <<'SQL' || return 1
 SELECT 'CREATE DATABASE siao OWNER siao_gateway ENCODING ''UTF8'' TEMPLATE template0'
  WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'siao') \gexec
 SQL
@@ -206,17 +214,7 @@ SQL
 
 pg_setup_test() {
   local port=${1:?pg_setup_test PORT}
-  pg_psql "$port" postgres <<'SQL' || return 1
-DO $$
-BEGIN
-  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'siao_test') THEN
-    CREATE ROLE siao_test LOGIN CREATEDB NOSUPERUSER NOCREATEROLE;
-  ELSE
-    ALTER ROLE siao_test LOGIN CREATEDB NOSUPERUSER NOCREATEROLE;
-  END IF;
-END
-$$;
-SQL
+  _pg_ensure_role "$port" siao_test "LOGIN CREATEDB NOSUPERUSER NOCREATEROLE" || return 1
   # Databases the tests create from template1 come with pg_trgm.
   pg_psql "$port" template1 -c 'CREATE EXTENSION IF NOT EXISTS pg_trgm'
 }
