@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "gateway/app/contract_cli.hpp"
 #include "gateway/app/serve.hpp"
 #include "gateway/config/config.hpp"
 #include "gateway/storage/migrations.hpp"
@@ -15,6 +16,9 @@ constexpr const char* kUsage = R"(siao-gateway: the interconnection gateway of S
 Usage:
   siao-gateway serve   [--config FILE]   serve the APIs until SIGTERM or SIGINT
   siao-gateway migrate [--config FILE]   bring the database schema up to date, then exit
+  siao-gateway contract new-key          print a new API key and the hash a contract keeps of it
+  siao-gateway contract check FILE       validate a contract and run its sample exchanges
+  siao-gateway contract reload [--url U] make a running gateway reload its contracts
   siao-gateway version                   print the version
   siao-gateway --help                    this text
 
@@ -25,6 +29,7 @@ then these environment variables (file key, variable):
 struct Args {
   std::string verb;
   std::string config_file;
+  std::vector<std::string> operands;  // after the verb, for verbs that take them
 };
 
 Args parse(int argc, char** argv) {
@@ -38,6 +43,8 @@ Args parse(int argc, char** argv) {
       a.verb = "help";
     } else if (a.verb.empty()) {
       a.verb = rest[i];
+    } else if (a.verb == "contract") {
+      a.operands.push_back(rest[i]);
     } else {
       throw std::runtime_error("unexpected argument '" + rest[i] + "'");
     }
@@ -60,6 +67,7 @@ int main(int argc, char** argv) {
     }
     auto cfg = siao::config::load(args.config_file, [](const char* name) { return std::getenv(name); });
     if (args.verb == "serve") return siao::app::serve(cfg);
+    if (args.verb == "contract") return siao::app::contract_command(args.operands, cfg);
     if (args.verb == "migrate") {
       auto report = siao::storage::migrate(cfg.database.url, siao::storage::embedded_migrations());
       std::cout << "schema at version " << report.current << " (" << report.applied.size() << " applied now)\n";

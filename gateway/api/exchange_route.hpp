@@ -1,11 +1,13 @@
 #pragma once
-// Registers API routes whose work is an audited exchange: authenticate, check
-// the scope, then run the work in a batch transaction with its audit record.
+// Registers API routes whose work is an audited exchange: authenticate, hold
+// the client to its quota, check the scope, then run the work in a batch
+// transaction with its audit record.
 #include <memory>
 #include <string>
 
 #include "gateway/audit/exchange.hpp"
 #include "gateway/auth/authenticator.hpp"
+#include "gateway/auth/failure_throttle.hpp"
 #include "gateway/http/router.hpp"
 
 namespace siao::json {
@@ -18,6 +20,7 @@ struct ApiContext {
   storage::Pool& pool;
   const auth::Authenticator& auth;
   const json::SchemaSet& schemas;
+  auth::FailureThrottle& throttle;
 };
 
 void add_exchange_route(http::Router& router, const ApiContext& ctx, http::Method method, std::string pattern,

@@ -11,10 +11,12 @@
 #include <pqxx/pqxx>
 #include <thread>
 
+#include "gateway/api/admin/contracts_routes.hpp"
 #include "gateway/api/v2/routes.hpp"
+#include "gateway/app/contracts_runtime.hpp"
 #include "gateway/app/dispatcher.hpp"
 #include "gateway/audit/chain.hpp"
-#include "gateway/auth/authenticator.hpp"
+#include "gateway/auth/failure_throttle.hpp"
 #include "gateway/json/schema_set.hpp"
 #include "gateway/storage/idempotency_store.hpp"
 #include "gateway/storage/resource_store.hpp"
@@ -36,8 +38,8 @@ namespace {
 
 std::vector<storage::PreparedStatement> prepared_statements() {
   std::vector<storage::PreparedStatement> all{{"ping", "SELECT 1"}};
-  for (const auto* group :
-       {&storage::resource_statements(), &audit::audit_statements(), &storage::idempotency_statements()})
+  for (const auto* group : {&storage::resource_statements(), &audit::audit_statements(),
+                            &storage::idempotency_statements(), &contracts::Archive::statements()})
     all.insert(all.end(), group->begin(), group->end());
   return all;
 }
@@ -62,6 +64,46 @@ void add_pool_metrics(ops::Metrics& metrics, const storage::Pool& pool) {
     out.family("siao_db_pool_wait_seconds_total", "counter", "Time operations waited for a connection.");
     out.sample("siao_db_pool_wait_seconds_total", {}, static_cast<double>(s.wait_micros_total) / 1e6);
   });
+}
+
+void add_contract_metrics(ops::Metrics& metrics, const contracts::Registry& registry,
+                          const auth::FailureThrottle& throttle) {
+  metrics.add_collector([&registry, &throttle](ops::PromText& out) {
+    out.family("siao_auth_failures_total", "counter", "Requests whose credential matched no contract.");
+    out.sample("siao_auth_failures_total", {}, throttle.failures_total());
+    out.family("siao_auth_failures_delayed_total", "counter", "Failed authentications answered late (guessing).");
+    out.sample("siao_auth_failures_delayed_total", {}, throttle.delayed_total());
+    auto set = registry.current();
+    if (!set) return;
+    out.family("siao_quota_in_flight", "gauge", "Requests in flight, per client.");
+    for (const auto& c : set->all())
+      out.sample("siao_quota_in_flight", {{"client", c.client.id}}, static_cast<double>(c.quota->in_flight()));
+    out.family("siao_quota_refusals_total", "counter", "Requests refused with 429 by the client's quota.");
+    for (const auto& c : set->all()) out.sample("siao_quota_refusals_total", {{"client", c.client.id}}, c.quota->refused_total());
+  });
+}
+
+// Contract versions not yet known stored are written every two seconds (and by any batch meanwhile).
+net::awaitable<void> archive_contract_versions(storage::Pool& pool, contracts::Archive& archive,
+                                               net::steady_timer& timer) {
+  for (;;) {
+    if (archive.has_pending()) {
+      try {
+        auto stored = co_await pool.run([&archive](pqxx::connection& c) {
+          pqxx::work tx(c);
+          auto shas = archive.store_pending(tx);
+          tx.commit();
+          return shas;
+        });
+        archive.confirm(stored);
+      } catch (const std::exception& e) {
+        log::event(log::Level::debug, "contract versions not archived yet", {{"error", std::string_view(e.what())}});
+      }
+    }
+    timer.expires_after(std::chrono::seconds(2));
+    auto [ec] = co_await timer.async_wait(net::as_tuple(net::use_awaitable));
+    if (ec) co_return;
+  }
 }
 
 // Idempotency-Key answers older than the retention go, every ten minutes.
@@ -139,26 +181,38 @@ int serve(const config::Config& cfg) {
   log::event(log::Level::info, "starting", {{"version", SIAO_VERSION}});
 
   auto schemas = json::SchemaSet::load(cfg.schemas_dir);
-  auto authenticator = auth::development_authenticator(cfg.development_key);
-  if (cfg.development_key.empty())
-    log::event(log::Level::warn, "no key for siao-backoffice (SIAO_KEY_SIAO_BACKOFFICE): the API admits nobody");
+  ops::Readiness readiness;
+  std::optional<ContractsRuntime> runtime;
+  try {
+    runtime.emplace(cfg, schemas, readiness);
+  } catch (const contracts::ContractError& e) {
+    for (const auto& line : e.problems()) log::event(log::Level::error, "contract refused", {{"problem", std::string_view(line)}});
+    log::flush();
+    return 78;  // EX_CONFIG: nothing is half-loaded, nothing is served
+  }
+  auth::FailureThrottle throttle;
 
   net::io_context ioc(cfg.io_threads);
   ops::Metrics metrics;
-  ops::Readiness readiness;
+  auto& archive = runtime->archive();
   storage::Pool pool(
       storage::PoolOptions{cfg.database.url, cfg.database.pool_size, cfg.database.max_queue,
                            cfg.database.statement_timeout, cfg.database.connect_timeout,
                            cfg.database.reconnect_interval},
-      prepared_statements(), audit::append_to_chain);
+      prepared_statements(), [&archive](pqxx::transaction_base& tx, const std::vector<storage::BatchStep*>& steps) {
+        if (archive.has_pending()) archive.store_pending(tx);
+        audit::append_to_chain(tx, steps);
+      });
   add_pool_metrics(metrics, pool);
+  add_contract_metrics(metrics, runtime->registry(), throttle);
 
   std::string openapi;
   ops::OpsContext ops_context{pool, metrics, readiness, openapi};
   http::Router router;
   ops::register_ops_routes(router, ops_context);
-  api::ApiContext api_context{pool, *authenticator, *schemas};
+  api::ApiContext api_context{pool, runtime->registry(), *schemas, throttle};
   api::v2::register_routes(router, api_context);
+  api::admin::register_contract_routes(router, api_context, [&runtime] { return runtime->reload(); }, archive);
   for (const auto& route : router.routes()) metrics.register_route(route.pattern);
   ops::NamedSchemas documented;
   for (const auto& name : schemas->names()) documented.emplace_back(name, &schemas->document(name));
@@ -178,12 +232,29 @@ int serve(const config::Config& cfg) {
   net::co_spawn(ioc, purge_old_idempotency_keys(pool, cfg.database.idempotency_retention_hours, purge_timer),
                 net::detached);
 
+  net::steady_timer archive_timer(ioc);
+  net::co_spawn(ioc, archive_contract_versions(pool, archive, archive_timer), net::detached);
+
+  net::signal_set reload_signal(ioc, SIGHUP);
+  std::function<void(const boost::system::error_code&, int)> on_sighup = [&](const boost::system::error_code& ec, int) {
+    if (ec) return;
+    try {
+      runtime->reload();
+    } catch (const contracts::ContractError&) {
+      // Logged by reload; the current set stays in force.
+    }
+    reload_signal.async_wait(on_sighup);
+  };
+  reload_signal.async_wait(on_sighup);
+
   net::signal_set signals(ioc, SIGINT, SIGTERM);
   net::steady_timer drain_deadline(ioc);
   signals.async_wait([&](const boost::system::error_code& ec, int signo) {
     if (ec) return;
     log::event(log::Level::info, "draining", {{"signal", std::int64_t{signo}}});
     purge_timer.cancel();
+    archive_timer.cancel();
+    reload_signal.cancel();
     server.drain([&ioc] { ioc.stop(); });
     drain_deadline.expires_after(cfg.limits.drain_timeout);
     drain_deadline.async_wait([&](const boost::system::error_code& tec) {

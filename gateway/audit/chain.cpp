@@ -19,12 +19,15 @@ const std::vector<storage::PreparedStatement>& audit_statements() {
       // One round trip per batch: the records and the new head together.
       {"audit_append",
        "WITH appended AS (INSERT INTO audit_exchanges (seq, at, client_id, method, route, target, status, request_id, trace_id, "
-       "duration_us, request_body, response_sha256, response_body, resources, prev_hash, hash) "
+       "duration_us, request_body, response_sha256, response_body, resources, contract_version, contract_sha256, "
+       "prev_hash, hash) "
        "SELECT seq, at, client_id, method, route, target, status, request_id, trace_id, duration_us, request_body, "
-       "response_sha256, response_body, resources::json, prev_hash, hash FROM json_to_recordset($1::json) AS r("
+       "response_sha256, response_body, resources::json, contract_version, contract_sha256, prev_hash, hash "
+       "FROM json_to_recordset($1::json) AS r("
        "seq bigint, at timestamptz, client_id text, method text, route text, target text, status integer, "
        "request_id text, trace_id text, duration_us bigint, request_body text, response_sha256 text, "
-       "response_body text, resources text, prev_hash text, hash text) RETURNING 1) "
+       "response_body text, resources text, contract_version text, contract_sha256 text, prev_hash text, "
+       "hash text) RETURNING 1) "
        "UPDATE audit_chain_head SET seq = $2, hash = $3 WHERE id = 1"},
   };
   return all;
@@ -51,6 +54,11 @@ std::string record_hash(std::string_view prev_hash, const RecordFields& f) {
                  std::optional(f.trace_id), std::optional<std::string_view>(duration), f.request_body,
                  std::optional(f.response_sha256), f.response_body, std::optional(f.resources_json)})
     field(v);
+  // Added with contracts: absent from the canonical text when null, so older records keep their hash.
+  if (f.contract_sha256) {
+    field(f.contract_version);
+    field(f.contract_sha256);
+  }
   return util::sha256_hex(canonical);
 }
 
@@ -99,10 +107,16 @@ void append_to_chain(pqxx::transaction_base& tx, const std::vector<storage::Batc
     auto resources = resources_json(*ex);
     auto response_sha = util::sha256_hex(res.body);
     auto method = http::method_name(req.method);
+    std::optional<std::string_view> contract_version, contract_sha;
+    if (const auto* client = ex->caller()) {
+      contract_version = client->contract_version;
+      contract_sha = client->contract_sha256;
+    }
     ++seq;
     auto prev = hash;
     hash = record_hash(prev, {seq, ex->now(), ex->client_id(), method, req.route, target, res.status, req.request_id,
-                              req.trace_id, ex->duration_us(), request_body, response_sha, response_body, resources});
+                              req.trace_id, ex->duration_us(), request_body, response_sha, response_body, resources,
+                              contract_version, contract_sha});
     w.StartObject();
     put(w, "seq");
     w.Int64(seq);
@@ -122,6 +136,8 @@ void append_to_chain(pqxx::transaction_base& tx, const std::vector<storage::Batc
     put_nullable(w, "response_body", response_body);
     // As a string: json_to_recordset would re-serialise a nested value, and the hash covers this exact text.
     put(w, "resources", resources);
+    put_nullable(w, "contract_version", contract_version);
+    put_nullable(w, "contract_sha256", contract_sha);
     put(w, "prev_hash", prev);
     put(w, "hash", hash);
     w.EndObject();

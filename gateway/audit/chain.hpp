@@ -28,6 +28,7 @@ struct RecordFields {
   std::string_view response_sha256;
   std::optional<std::string_view> response_body;
   std::string_view resources_json;
+  std::optional<std::string_view> contract_version, contract_sha256;  // null: no contract (a 401)
 };
 std::string record_hash(std::string_view prev_hash, const RecordFields& f);
 

@@ -107,6 +107,10 @@ void Exchange::run_with_idempotency(pqxx::transaction_base& tx, std::string_view
 
 void Exchange::run_work(pqxx::transaction_base& tx) {
   response_ = work_(tx, *this);
+  // Minimised here, before it is kept for Idempotency-Key replays or hashed into the log: what the client
+  // may not read never leaves, and the log records what was sent.
+  if (client_ && client_->fields.restricts_reads() && response_.content_type == "application/json")
+    response_.body = client_->fields.minimise(std::move(response_.body));
   if (!versions_.empty()) storage::insert_versions(tx, versions_);
 }
 

@@ -36,6 +36,7 @@ class Exchange final : public storage::BatchStep {
 
   const http::Request& request() const { return request_; }
   const auth::Client& client() const { return *client_; }
+  const auth::Client* caller() const { return client_; }  // null for an unauthenticated call
   std::string_view client_id() const { return client_ ? std::string_view(client_->id) : std::string_view(); }
   // One clock reading for everything this exchange writes, and its RFC 3339 text.
   std::chrono::system_clock::time_point now_at() const { return now_at_; }

@@ -1,17 +1,23 @@
 #pragma once
-// Who is calling, and what their contract lets them do.
+// Who is calling, and what their contract lets them do: what every handler
+// may ask of the caller. Built from a contract file; immutable once loaded.
 #include <algorithm>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "gateway/auth/field_policy.hpp"
+
 namespace siao::auth {
 
 struct Client {
   std::string id;
+  std::string contract_version;  // the contract's own "version"
+  std::string contract_sha256;   // of the contract file as loaded
   std::vector<std::string> scopes;                       // "households:read", ...; "*" for every scope
   std::optional<std::vector<std::string>> territories;  // nullopt: every territory
+  FieldPolicy fields;
 
   bool has_scope(std::string_view scope) const {
     return std::any_of(scopes.begin(), scopes.end(), [&](const std::string& s) { return s == "*" || s == scope; });

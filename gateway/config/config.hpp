@@ -48,8 +48,7 @@ struct Config {
   std::string log_level = "info";
   std::string contracts_dir = "contracts";
   std::string schemas_dir = "schemas";
-  // Until contracts: the key of the development client siao-backoffice.
-  std::string development_key;
+  std::string secrets_dir = "var/secrets";
 };
 
 class ConfigError : public std::runtime_error {

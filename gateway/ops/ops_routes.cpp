@@ -33,6 +33,8 @@ net::awaitable<Response> ready(const OpsContext& ctx) {
     throw not_ready("The database schema cannot be brought up to date: " + error);
   int schema = ctx.readiness.schema_version();
   if (schema == 0) throw not_ready("The database schema is not migrated yet.");
+  int contracts = ctx.readiness.contracts();
+  if (contracts == 0) throw not_ready("No contract is loaded.");
   try {
     co_await ctx.pool.run([](pqxx::connection& c) {
       pqxx::nontransaction t(c);
@@ -41,7 +43,8 @@ net::awaitable<Response> ready(const OpsContext& ctx) {
   } catch (const storage::Unavailable& e) {
     throw not_ready(std::string("The database is unreachable: ") + e.what());
   }
-  co_return json(R"({"status":"ready","database":"ok","schemaVersion":)" + std::to_string(schema) + "}");
+  co_return json(R"({"status":"ready","database":"ok","schemaVersion":)" + std::to_string(schema) +
+                 R"(,"contracts":)" + std::to_string(contracts) + "}");
 }
 
 const char* const kHealthDoc = R"({"summary":"The process is up","tags":["operations"],"security":[],
@@ -49,7 +52,7 @@ const char* const kHealthDoc = R"({"summary":"The process is up","tags":["operat
  "properties":{"status":{"const":"ok"}}}}}}}})";
 const char* const kReadyDoc = R"({"summary":"The gateway can serve: database reachable, schema migrated","tags":["operations"],
  "security":[],"responses":{"200":{"description":"Ready","content":{"application/json":{"schema":{"type":"object",
- "properties":{"status":{"const":"ready"},"database":{"const":"ok"},"schemaVersion":{"type":"integer"}}}}}},
+ "properties":{"status":{"const":"ready"},"database":{"const":"ok"},"schemaVersion":{"type":"integer"},"contracts":{"type":"integer"}}}}}},
  "503":{"$ref":"#/components/responses/Unavailable"}}})";
 const char* const kMetricsDoc = R"({"summary":"Prometheus metrics","tags":["operations"],"security":[],
  "responses":{"200":{"description":"Prometheus text exposition format 0.0.4",

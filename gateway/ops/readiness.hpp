@@ -18,6 +18,8 @@ class Readiness {
     schema_error_ = std::move(error);
   }
   int schema_version() const { return schema_version_.load(); }  // 0: not migrated yet
+  void set_contracts(int count) { contracts_.store(count); }
+  int contracts() const { return contracts_.load(); }  // 0: none loaded
   std::string schema_error() const {
     std::lock_guard lock(mutex_);
     return schema_error_;
@@ -25,6 +27,7 @@ class Readiness {
 
  private:
   std::atomic<int> schema_version_{0};
+  std::atomic<int> contracts_{0};
   mutable std::mutex mutex_;
   std::string schema_error_;
 };

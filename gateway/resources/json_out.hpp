@@ -27,6 +27,12 @@ inline void put_nullable(JsonWriter& w, std::string_view key, const std::optiona
   else w.Null();
 }
 
+inline void put_nullable(JsonWriter& w, std::string_view key, std::optional<std::string_view> value) {
+  put(w, key);
+  if (value) put(w, *value);
+  else w.Null();
+}
+
 inline void put(JsonWriter& w, std::string_view key, const std::vector<std::string>& values) {
   put(w, key);
   w.StartArray();

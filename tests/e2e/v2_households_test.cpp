@@ -281,7 +281,8 @@ TEST_CASE("every audit record's hash is recomputed from its stored row and its p
   pqxx::nontransaction t(c);
   auto rows = t.exec(
       "SELECT seq, rfc3339(at), client_id, method, route, target, status, request_id, trace_id, duration_us, "
-      "request_body, response_sha256, response_body, resources::text, prev_hash, hash FROM audit_exchanges ORDER BY seq");
+      "request_body, response_sha256, response_body, resources::text, prev_hash, hash, contract_version, "
+      "contract_sha256 FROM audit_exchanges ORDER BY seq");
   REQUIRE(rows.size() == 4);
   std::string prev(64, '0');
   for (const auto& r : rows) {
@@ -293,10 +294,13 @@ TEST_CASE("every audit record's hash is recomputed from its stored row and its p
     CHECK(sv(14) == prev);
     auto expected = siao::audit::record_hash(
         prev, {r[0].as<std::int64_t>(), sv(1), sv(2), sv(3), sv(4), sv(5), r[6].as<int>(), sv(7), sv(8),
-               r[9].as<std::int64_t>(), opt(10), sv(11), opt(12), sv(13)});
+               r[9].as<std::int64_t>(), opt(10), sv(11), opt(12), sv(13), opt(16), opt(17)});
     CHECK(sv(15) == expected);
     prev = std::string(sv(15));
   }
+  // Each names the contract that authorised it: the back-office's, as archived.
+  CHECK(g.count("SELECT count(*) FROM audit_exchanges a JOIN contract_versions v ON v.sha256 = a.contract_sha256 "
+                "WHERE a.client_id = 'siao-backoffice' AND v.client_id = 'siao-backoffice' AND a.contract_version = '1.0.0'") == 4);
   // Reads keep no body; writes keep both, as received and as answered.
   CHECK(g.count("SELECT count(*) FROM audit_exchanges WHERE method = 'GET' AND response_body IS NULL") == 1);
   CHECK(g.count("SELECT count(*) FROM audit_exchanges WHERE status = 400 AND request_body = '{broken'") == 1);

@@ -39,12 +39,12 @@ std::string temp_path(const std::string& stem) {
   return buf.data();
 }
 
-// The parent's environment less GATEWAY_* and DATABASE_URL, plus `extra`.
+// The parent's environment less GATEWAY_*, SIAO_KEY_* and DATABASE_URL, plus `extra`.
 std::vector<std::string> child_environment(const std::map<std::string, std::string>& extra) {
   std::vector<std::string> out;
   for (char** e = environ; *e; ++e) {
     std::string_view kv(*e);
-    if (kv.rfind("GATEWAY_", 0) == 0 || kv.rfind("DATABASE_URL=", 0) == 0) continue;
+    if (kv.rfind("GATEWAY_", 0) == 0 || kv.rfind("DATABASE_URL=", 0) == 0 || kv.rfind("SIAO_KEY_", 0) == 0) continue;
     auto key = std::string(kv.substr(0, kv.find('=')));
     if (!extra.count(key)) out.emplace_back(kv);
   }
@@ -102,6 +102,18 @@ int free_port() {
   return a.local_endpoint().port();
 }
 
+void with_test_defaults(std::map<std::string, std::string>& env) {
+  auto set_default = [&env](const char* name, std::string value) { env.emplace(name, std::move(value)); };
+  set_default("GATEWAY_SCHEMAS_DIR", std::string(SIAO_SOURCE_DIR) + "/schemas");
+  set_default("GATEWAY_CONTRACTS_DIR", std::string(SIAO_SOURCE_DIR) + "/contracts");
+  // Never the developer's own keys under var/: only the ones the tests name.
+  set_default("GATEWAY_SECRETS_DIR", "/nonexistent/siao-test-secrets");
+  set_default("SIAO_KEY_SIAO_BACKOFFICE", kBackofficeKey);
+  set_default("SIAO_KEY_SAMPLE_PARTNER", kSamplePartnerKey);
+  set_default("SIAO_KEY_AUDITOR", kAuditorKey);
+  set_default("SIAO_KEY_ROSALIE", kRosalieKey);
+}
+
 GatewayProcess::GatewayProcess(GatewayOptions options) : options_(std::move(options)) {
   http_port_ = free_port();
   auto env = options_.env;
@@ -110,8 +122,7 @@ GatewayProcess::GatewayProcess(GatewayOptions options) : options_(std::move(opti
                             ? "postgresql://nobody@127.0.0.1:" + std::to_string(free_port()) + "/none"
                             : options_.database_url;
   if (!env.count("GATEWAY_LOG_LEVEL")) env["GATEWAY_LOG_LEVEL"] = "info";
-  if (!env.count("GATEWAY_SCHEMAS_DIR")) env["GATEWAY_SCHEMAS_DIR"] = std::string(SIAO_SOURCE_DIR) + "/schemas";
-  if (!env.count("SIAO_KEY_SIAO_BACKOFFICE")) env["SIAO_KEY_SIAO_BACKOFFICE"] = kBackofficeKey;
+  with_test_defaults(env);
   if (options_.tls) {
     https_port_ = free_port();
     const auto& cert = server_certificate();
@@ -170,7 +181,7 @@ std::string GatewayProcess::output() const { return read_file(log_path_); }
 
 RunResult run_gateway(const std::vector<std::string>& args, std::map<std::string, std::string> env) {
   auto log = temp_path("gateway-run");
-  if (!env.count("GATEWAY_SCHEMAS_DIR")) env["GATEWAY_SCHEMAS_DIR"] = std::string(SIAO_SOURCE_DIR) + "/schemas";
+  with_test_defaults(env);
   pid_t pid = spawn(args, env, log);
   auto code = reap(pid, std::chrono::seconds(30));
   if (!code) {

@@ -11,8 +11,14 @@ namespace siao::test {
 
 int free_port();
 
-// The development client's key every test gateway gets (siao-backoffice, every scope).
-inline constexpr const char* kBackofficeKey = "test-backoffice-key-0123456789";
+// The keys every test gateway gives the shipped contracts (contracts/), through SIAO_KEY_<CLIENT ID>.
+inline constexpr const char* kBackofficeKey = "test-backoffice-key-0123456789";  // every scope
+inline constexpr const char* kSamplePartnerKey = "test-sample-partner-key-0123456789";
+inline constexpr const char* kAuditorKey = "test-auditor-key-0123456789";
+inline constexpr const char* kRosalieKey = "test-rosalie-key-0123456789";
+
+// Schemas, contracts and the test keys above, for whatever `env` does not set already.
+void with_test_defaults(std::map<std::string, std::string>& env);
 
 struct GatewayOptions {
   std::string database_url;                  // empty: an unreachable one

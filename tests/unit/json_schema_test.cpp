@@ -77,8 +77,9 @@ class Scratch {
 
 TEST_CASE("json schema: every schema file loads - named by its file name") {
   const std::vector<std::string> expected = {
-      "common", "history-entry", "household", "household-create", "household-patch", "member-add", "person",
-      "person-create", "person-patch", "problem", "request", "request-create", "request-transition"};
+      "common", "contract", "contract-reload-result", "history-entry", "household", "household-create",
+      "household-patch", "member-add", "person", "person-create", "person-patch", "problem", "request",
+      "request-create", "request-transition"};
   CHECK(schemas().names() == expected);
   for (const auto& name : expected) {
     CAPTURE(name);

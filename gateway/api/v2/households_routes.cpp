@@ -47,7 +47,7 @@ void check_one_head(const rapidjson::Value& members) {
 }
 
 Response create(pqxx::transaction_base& tx, Exchange& ex, const ApiContext& ctx) {
-  auto body = checked_body(ex.request(), ctx.schemas, "household-create");
+  auto body = checked_body(ex, ctx.schemas, "household-create");
   const auto& members = body["members"];
   check_one_head(members);
   std::vector<Person> persons;
@@ -91,9 +91,18 @@ Response search(pqxx::transaction_base& tx, Exchange& ex) {
   store::HouseholdSearch q;
   q.limit = page.limit;
   q.after = page.after;
-  if (auto t = req.query_param("territory")) q.territory = std::string(*t);
-  if (auto n = req.query_param("lastName")) q.last_name = std::string(*n);
-  if (auto b = req.query_param("birthDate")) q.birth_date = std::string(*b);
+  if (auto t = req.query_param("territory")) {
+    ensure_searchable(ex, ResourceKind::household, "territory", "territory");
+    q.territory = std::string(*t);
+  }
+  if (auto n = req.query_param("lastName")) {
+    ensure_searchable(ex, ResourceKind::person, "lastName", "lastName");
+    q.last_name = std::string(*n);
+  }
+  if (auto b = req.query_param("birthDate")) {
+    ensure_searchable(ex, ResourceKind::person, "birthDate", "birthDate");
+    q.birth_date = std::string(*b);
+  }
   q.allowed_territories = ex.client().territories;
   auto ids = store::search_households(tx, q);
   bool more = ids.size() > static_cast<std::size_t>(page.limit);
@@ -118,8 +127,8 @@ Response search(pqxx::transaction_base& tx, Exchange& ex) {
 
 Response patch(pqxx::transaction_base& tx, Exchange& ex, const ApiContext& ctx) {
   int expected = required_if_match(ex.request());
-  auto body = checked_body(ex.request(), ctx.schemas, "household-patch");
   auto h = visible_household(tx, ex, path_id(ex.request(), "id", ResourceKind::household), store::Lock::for_update);
+  auto body = checked_body(ex, ctx.schemas, "household-patch");  // territory before fields
   check_version(expected, h.meta);
   refuse_if_closed(h);
   std::string territory = body["territory"].GetString();
@@ -184,7 +193,7 @@ Response move_member(pqxx::transaction_base& tx, Exchange& ex, std::int64_t targ
 }
 
 Response add_member(pqxx::transaction_base& tx, Exchange& ex, const ApiContext& ctx) {
-  auto body = checked_body(ex.request(), ctx.schemas, "member-add");
+  auto body = checked_body(ex, ctx.schemas, "member-add");
   auto id = path_id(ex.request(), "id", ResourceKind::household);
   if (body.HasMember("personId")) return move_member(tx, ex, id, body);
   auto h = visible_household(tx, ex, id, store::Lock::for_update);

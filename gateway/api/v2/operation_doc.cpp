@@ -1,5 +1,7 @@
 #include "gateway/api/v2/operation_doc.hpp"
 
+#include <algorithm>
+
 #include "gateway/http/problem.hpp"
 #include "gateway/resources/json_out.hpp"
 
@@ -41,6 +43,9 @@ std::string operation_json(const OperationDoc& d) {
     put(w, d.tag);
     w.EndArray();
     put(w, "description", "Scope: `" + d.scope + "`.");
+    // For tools (contract check) and partners' generators: what the operation needs, by name.
+    put(w, "x-scope", d.scope);
+    if (!d.request_schema.empty()) put(w, "x-requestSchema", d.request_schema);
     put(w, "parameters");
     w.StartArray();
     for (const auto& p : d.path_params) parameter(w, p, "path", true, "^[0-9]{8}$");
@@ -107,7 +112,10 @@ std::string operation_json(const OperationDoc& d) {
     w.EndObject();
     w.EndObject();
     w.EndObject();
-    for (int status : d.problems) {
+    // Every API operation may meet its contract's quota.
+    auto problems = d.problems;
+    if (std::find(problems.begin(), problems.end(), 429) == problems.end()) problems.push_back(429);
+    for (int status : problems) {
       put(w, std::to_string(status));
       w.StartObject();
       put(w, "$ref", status == 503 ? "#/components/responses/Unavailable" : "#/components/responses/Problem");

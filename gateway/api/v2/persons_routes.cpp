@@ -55,8 +55,9 @@ Person& member(Household& h, std::int64_t id) {
 
 Response patch(pqxx::transaction_base& tx, Exchange& ex, const ApiContext& ctx) {
   int expected = required_if_match(ex.request());
-  auto body = checked_body(ex.request(), ctx.schemas, "person-patch");
+  // Territory before fields: a person the caller cannot see is absent, whatever the body says.
   auto [p, h] = visible_person(tx, ex, store::Lock::for_update);
+  auto body = checked_body(ex, ctx.schemas, "person-patch");
   check_version(expected, p.meta);
   if (h.status != "active") conflict("household-closed", "The person's household is " + h.status + ".");
   std::string old_role = p.role;

@@ -84,7 +84,7 @@ bool has_end_date(const std::optional<std::string>& placement) {
 }
 
 Response create(pqxx::transaction_base& tx, Exchange& ex, const ApiContext& ctx) {
-  auto body = checked_body(ex.request(), ctx.schemas, "request-create");
+  auto body = checked_body(ex, ctx.schemas, "request-create");
   std::string_view hid = body["householdId"].GetString();
   if (!domain::is_siao_id(hid, ResourceKind::household)) unprocessable({{"/householdId", "is not a household id"}});
   auto h = store::load_household(tx, std::stoll(std::string(hid)), store::Lock::for_update);
@@ -136,8 +136,8 @@ void apply_effects(HousingRequest& r, const domain::TransitionEffects& fx, const
 }
 
 Response transition(pqxx::transaction_base& tx, Exchange& ex, const ApiContext& ctx) {
-  auto body = checked_body(ex.request(), ctx.schemas, "request-transition");
-  auto r = visible_request(tx, ex, store::Lock::for_update);
+  auto r = visible_request(tx, ex, store::Lock::for_update);  // territory before fields
+  auto body = checked_body(ex, ctx.schemas, "request-transition");
   if (ex.request().header("if-match")) check_version(required_if_match(ex.request()), r.meta);
   std::string to = body["to"].GetString();
   auto kind = *domain::parse_kind(r.kind);

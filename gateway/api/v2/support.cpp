@@ -20,7 +20,8 @@ std::string media_type(std::string_view content_type) {
 
 }  // namespace
 
-rapidjson::Document checked_body(const http::Request& req, const json::SchemaSet& schemas, std::string_view schema) {
+rapidjson::Document checked_body(const audit::Exchange& ex, const json::SchemaSet& schemas, std::string_view schema) {
+  const auto& req = ex.request();
   // PATCH speaks RFC 7396 merge patch; everything else plain JSON.
   const char* expected = req.method == http::Method::patch ? "application/merge-patch+json" : "application/json";
   auto type = req.header("content-type");
@@ -32,7 +33,24 @@ rapidjson::Document checked_body(const http::Request& req, const json::SchemaSet
   auto doc = json::parse_body(req.body);
   auto errors = schemas.validate(schema, doc);
   if (!errors.empty()) unprocessable(std::move(errors), "The body does not match the " + std::string(schema) + " schema.");
+  if (const auto* client = ex.caller(); client && client->fields.restricts_writes()) {
+    auto denied = client->fields.unwritable(schema, doc);
+    if (!denied.empty()) {
+      auto p = http::make_problem(403, "field-forbidden", "This contract may not write some of these fields.");
+      p.errors = std::move(denied);
+      throw http::HttpError(std::move(p));
+    }
+  }
   return doc;
+}
+
+void ensure_searchable(const audit::Exchange& ex, domain::ResourceKind kind, std::string_view field,
+                       std::string_view parameter) {
+  if (ex.client().fields.may_read(kind, field)) return;
+  throw http::HttpError(http::make_problem(403, "field-forbidden",
+                                           "This contract may not read " + std::string(domain::name(kind)) + "." +
+                                               std::string(field) + ", and so may not search by " +
+                                               std::string(parameter) + "."));
 }
 
 std::int64_t path_id(const http::Request& req, std::string_view name, domain::ResourceKind kind) {

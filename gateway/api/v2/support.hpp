@@ -20,8 +20,13 @@ namespace siao::api::v2 {
 
 inline constexpr std::string_view kBase = "/api/v2";
 
-// Parsed (400 when it is not JSON) and valid against `schema` (422 listing every violation).
-rapidjson::Document checked_body(const http::Request& req, const json::SchemaSet& schemas, std::string_view schema);
+// Parsed (400 when it is not JSON), valid against `schema` (422 listing every violation), and touching
+// only fields the caller's contract may write (403 naming each other one).
+rapidjson::Document checked_body(const audit::Exchange& ex, const json::SchemaSet& schemas, std::string_view schema);
+
+// A search criterion on a field the caller may not read would reveal it: 403.
+void ensure_searchable(const audit::Exchange& ex, domain::ResourceKind kind, std::string_view field,
+                       std::string_view parameter);
 
 // The path parameter `name` as an id of `kind`; anything else is a 404 (no such resource).
 std::int64_t path_id(const http::Request& req, std::string_view name, domain::ResourceKind kind);

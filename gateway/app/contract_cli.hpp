@@ -1,0 +1,13 @@
+#pragma once
+// `siao-gateway contract new-key | check FILE | reload [--url URL]`.
+#include <string>
+#include <vector>
+
+#include "gateway/config/config.hpp"
+
+namespace siao::app {
+
+// `args` follows the word "contract". Returns the process exit code.
+int contract_command(const std::vector<std::string>& args, const config::Config& cfg);
+
+}  // namespace siao::app
