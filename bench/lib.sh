@@ -7,8 +7,13 @@
 #   bench_start_cluster     PostgreSQL on 127.0.0.1:55440 (fsync and
 #                           synchronous_commit checked on), exports DATABASE_URL
 #   bench_start_gateway     migrate, serve, wait for /health; sets BENCH_GATEWAY_PID
-#                           and exports BENCH_API_KEY, the siao-backoffice key
-#                           the gateway admits (for the wrk scripts in bench/lua)
+#                           and exports BENCH_API_KEY, the key of BENCH_CLIENT
+#                           (for the wrk scripts in bench/lua)
+#
+# BENCH_CLIENT picks the calling contract: siao-backoffice (default, no field
+# rules) or bench-restricted (bench/contracts/: the same rights, but persons
+# read without contact details and every write checked field by field), to
+# measure what field rules cost.
 #   bench_peak_rss_kib PID  prints VmHWM of PID in KiB
 #   bench_probe_create      one POST /api/v2/households, which must answer 201
 #   bench_summary NAME WRK_OUTPUT CONNS THREADS DURATION RSS_KIB
@@ -96,15 +101,25 @@ bench_start_gateway() {
   gateway_env_defaults
   gateway_ensure_dev_cert
   gateway_ensure_keys
-  # The gateway admits siao-backoffice with this key (var/keys/siao-backoffice.key
-  # unless already set); the wrk scripts read it from BENCH_API_KEY, not argv.
-  if [ -z "${SIAO_KEY_SIAO_BACKOFFICE:-}" ]; then
-    local keyfile="$SIAO_ROOT/var/keys/siao-backoffice.key"
-    [ -s "$keyfile" ] || (umask 077 && openssl rand -hex 32 >"$keyfile")
-    SIAO_KEY_SIAO_BACKOFFICE=$(<"$keyfile")
+  # The shipped contracts plus the benchmark's own, in a directory of their own.
+  local contracts="$SIAO_ROOT/var/bench-contracts" client=${BENCH_CLIENT:-siao-backoffice} var keyfile
+  rm -rf "$contracts" && mkdir -p "$contracts"
+  cp "$SIAO_ROOT"/contracts/*.json "$SIAO_ROOT"/bench/contracts/*.json "$contracts/"
+  export GATEWAY_CONTRACTS_DIR=$contracts
+  if [ ! -e "$contracts/$client.json" ]; then
+    echo "bench: no contract $client (BENCH_CLIENT)" >&2
+    return 1
   fi
-  export SIAO_KEY_SIAO_BACKOFFICE
-  export BENCH_API_KEY=$SIAO_KEY_SIAO_BACKOFFICE
+  # The wrk scripts read the key from BENCH_API_KEY, not argv.
+  var=$(gateway_key_var "$client")
+  if [ -z "${!var:-}" ]; then
+    keyfile="$SIAO_ROOT/var/keys/$client.key"
+    [ -s "$keyfile" ] || (umask 077 && openssl rand -hex 32 >"$keyfile")
+    printf -v "$var" '%s' "$(<"$keyfile")"
+  fi
+  export "${var?}"
+  export BENCH_API_KEY=${!var}
+  echo "Calling as $client"
   mkdir -p "$(dirname "$BENCH_GATEWAY_LOG")"
   "$BENCH_BIN" migrate >"$BENCH_GATEWAY_LOG" 2>&1 || {
     echo "bench: migrate failed; see $BENCH_GATEWAY_LOG" >&2

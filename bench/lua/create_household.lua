@@ -4,7 +4,7 @@
 -- in init, and cycles through them.
 --
 -- Environment:
---   BENCH_API_KEY       bearer key of siao-backoffice (required)
+--   BENCH_API_KEY       bearer key of the calling client (required)
 --   BENCH_BODIES        distinct bodies per thread (default 1000)
 --   BENCH_CREATE_PER_THREAD  stop each thread once it created this many
 --                       households (default: no limit, the measured run)

@@ -3,7 +3,7 @@
 -- in the list. The requests are formatted once, in init.
 --
 -- Environment:
---   BENCH_API_KEY   bearer key of siao-backoffice (required)
+--   BENCH_API_KEY   bearer key of the calling client (required)
 --   BENCH_IDS_FILE  the household ids (required)
 --   BENCH_THREADS   wrk threads (default 2): thread t of n starts (t - 1) / n
 --                   of the way into the list

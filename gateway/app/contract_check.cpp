@@ -117,6 +117,10 @@ SampleResult run_sample(const std::filesystem::path& file, const contracts::Cont
   SampleResult result;
   result.name = file.filename().string();
   std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    result.actual = "no such file: " + file.string();
+    return result;
+  }
   std::stringstream text;
   text << in.rdbuf();
   rapidjson::Document sample;

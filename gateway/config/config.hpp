@@ -48,7 +48,7 @@ struct Config {
   std::string log_level = "info";
   std::string contracts_dir = "contracts";
   std::string schemas_dir = "schemas";
-  std::string secrets_dir = "var/secrets";
+  std::string secrets_dir = "var/keys";
 };
 
 class ConfigError : public std::runtime_error {
