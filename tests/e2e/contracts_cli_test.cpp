@@ -38,14 +38,22 @@ TEST_CASE("contracts: contract check passes the shipped sample partner and names
   CHECK(contains(bad.output, "FAIL " + broken + ": /scopes/1: "));
   CHECK_FALSE(contains(bad.output, "ok   "));
 
-  // Named after another id; a sample that does not exist.
-  dir.put("misnamed", contract_text({.id = "someone-else",
-                                     .samples = R"(["../samples/someone-else/nowhere.json"])"}));
+  // Named after another id.
+  dir.put("misnamed", contract_text({.id = "someone-else"}));
   auto misnamed = run_gateway({"contract", "check", dir.file("misnamed").string()}, {});
   CAPTURE(misnamed.output);
   CHECK(misnamed.exit_code == 1);
   CHECK(contains(misnamed.output, "FAIL " + dir.file("misnamed").string() + ": /id: "));
-  CHECK(contains(misnamed.output, "FAIL " + dir.file("misnamed").string() + ": /samples/0: "));
+
+  // A sample that is not there: the contract itself is fine, the sample fails.
+  dir.put("forgetful", contract_text({.id = "forgetful", .samples = R"(["../samples/forgetful/nowhere.json"])"}));
+  auto forgetful = run_gateway({"contract", "check", dir.file("forgetful").string()}, {});
+  CAPTURE(forgetful.output);
+  CHECK(forgetful.exit_code == 1);
+  CHECK(contains(forgetful.output, "ok   " + dir.file("forgetful").string() + ": contract forgetful 1.0.0"));
+  CHECK(contains(forgetful.output, "FAIL sample nowhere.json"));
+  CHECK(contains(forgetful.output, "no such file: " + (dir.root() / "samples" / "forgetful" / "nowhere.json").string()));
+  CHECK(contains(forgetful.output, "0 of 1 samples pass"));
 
   // Valid, but a sample expects what the contract does not allow: what differs is printed, exit 1.
   write_text(dir.root() / "samples" / "hopeful" / "create.json", R"({
@@ -104,4 +112,34 @@ TEST_CASE("contracts: serve on a bad contract exits 78 naming the file and the p
   auto ready = HttpClient(gw.http_port()).get("/ready");
   CHECK(ready.status == 200);
   CHECK_MESSAGE(contains(ready.body, "\"contracts\":4"), ready.body);
+}
+
+TEST_CASE("contracts: contract reload makes a running gateway reload - with the back-office key only") {
+  ContractsGateway g;
+  g.start();
+  g.contracts.edit("sample-partner", R"("version": "1.0.0")", R"("version": "1.2.0")");
+  const auto listen = "127.0.0.1:" + std::to_string(g.port());
+
+  // The gateway's own address from its configuration, the key from SIAO_KEY_SIAO_BACKOFFICE.
+  auto ok = run_gateway({"contract", "reload"}, {{"GATEWAY_HTTP_LISTEN", listen}});
+  CAPTURE(ok.output);
+  CHECK(ok.exit_code == 0);
+  CHECK(contains(ok.output, R"({"id":"sample-partner","version":"1.2.0","sha256":")" +
+                                g.contracts.sha256("sample-partner") + "\"}"));
+  CHECK(g.count("SELECT count(*) FROM contract_versions WHERE client_id = 'sample-partner' AND version = '1.2.0'") == 1);
+
+  // Another client's key: refused by the endpoint, and the command says so.
+  auto refused = run_gateway({"contract", "reload", "--url", "http://" + listen + "/api/v2/admin/contracts/reload"},
+                             {{"SIAO_KEY_SIAO_BACKOFFICE", kSamplePartnerKey}});
+  CAPTURE(refused.output);
+  CHECK(refused.exit_code == 1);
+  CHECK(contains(refused.output, "forbidden"));
+  CHECK(g.count("SELECT count(*) FROM audit_exchanges WHERE client_id = 'sample-partner' AND "
+                "route = '/api/v2/admin/contracts/reload' AND status = 403") == 1);
+
+  // Nobody listening: a failure, not a hang.
+  auto nobody = run_gateway({"contract", "reload"}, {{"GATEWAY_HTTP_LISTEN", "127.0.0.1:" + std::to_string(free_port())}});
+  CAPTURE(nobody.output);
+  CHECK(nobody.exit_code != 0);
+  CHECK(nobody.exit_code != -1);  // -1: killed after 30 s
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <chrono>
 #include <cstdlib>
@@ -249,6 +250,30 @@ bool eventually(F&& ok, std::chrono::milliseconds within = 5s) {
     std::this_thread::sleep_for(50ms);
   }
 }
+
+// Threads joined however the test ends (a failed REQUIRE throws past them): `stop` is set first.
+class Crowd {
+ public:
+  explicit Crowd(std::atomic<bool>& stop) : stop_(stop) {}
+  ~Crowd() {
+    stop_ = true;
+    join();
+  }
+  Crowd(const Crowd&) = delete;
+  Crowd& operator=(const Crowd&) = delete;
+  template <class F>
+  void add(F&& f) {
+    threads_.emplace_back(std::forward<F>(f));
+  }
+  void join() {
+    for (auto& t : threads_)
+      if (t.joinable()) t.join();
+  }
+
+ private:
+  std::atomic<bool>& stop_;
+  std::vector<std::thread> threads_;
+};
 
 using Clock = std::chrono::steady_clock;
 

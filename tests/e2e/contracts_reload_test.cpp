@@ -114,9 +114,9 @@ TEST_CASE("contracts: reloading under load fails no request") {
   std::atomic<int> answered{0};
   std::mutex mutex;
   std::vector<std::string> failures;
-  std::vector<std::thread> load;
+  Crowd load(stop);
   for (int i = 0; i < 4; ++i)
-    load.emplace_back([&, i] {
+    load.add([&, i] {
       ApiClient api(g.port(), i == 0 ? kBackofficeKey : kSamplePartnerKey);
       while (!stop) {
         // One thread writes: a new request each time.
@@ -143,9 +143,9 @@ TEST_CASE("contracts: reloading under load fails no request") {
   }
   while (Clock::now() - start < 3s) std::this_thread::sleep_for(20ms);
   stop = true;
-  for (auto& t : load) t.join();
+  load.join();
 
-  MESSAGE(answered << " requests in " << ms_between(start, Clock::now()) << " ms across " << reloads << " reloads");
+  MESSAGE(answered.load() << " requests in " << ms_between(start, Clock::now()) << " ms across " << reloads << " reloads");
   CHECK(reloads_ok == 15);
   CHECK(answered > 100);
   CHECK_MESSAGE(failures.empty(), failures.size() << " failed - the first: " << (failures.empty() ? "" : failures[0]));
@@ -156,4 +156,54 @@ TEST_CASE("contracts: reloading under load fails no request") {
                    "(SELECT 1 FROM contract_versions v WHERE v.sha256 = a.contract_sha256)") == 0;
   }, 3s));
   CHECK(g.count("SELECT count(*) FROM contract_versions WHERE client_id = 'sample-partner'") == 16);
+}
+
+TEST_CASE("contracts: a request in flight during a reload finishes under the contract it started with") {
+  ContractsGateway g;
+  g.start();
+  auto backoffice = g.backoffice();
+  auto s = seed(backoffice, "93");
+  const auto partner_v1 = g.contracts.sha256("sample-partner");
+
+  // The partner's transition waits on a row lock the test holds: in flight, authorised by the contract as it is.
+  pqxx::connection holder(g.db.url());
+  pqxx::work lock(holder);
+  lock.exec("SELECT 1 FROM requests WHERE id = " + s.request + " FOR UPDATE");
+  int status = 0;
+  std::string body;
+  std::atomic<bool> unused{false};
+  Crowd in_flight(unused);
+  in_flight.add([&] {
+    ApiClient partner(g.port(), kSamplePartnerKey);
+    auto r = partner.post("/api/v2/requests/" + s.request + "/transitions",
+                          R"({"to":"provided","placement":{"structure":"HOTEL:IBIS-12","startDate":"2026-11-28"}})");
+    status = r.status;
+    body = r.body;
+  });
+  bool waiting = eventually([&] {
+    return g.count("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                   "AND wait_event_type = 'Lock'") >= 1;
+  }, 4s);
+  CHECK(waiting);
+
+  // Meanwhile the partner loses Seine-Saint-Denis.
+  g.contracts.edit("sample-partner", R"("territories": ["93"])", R"("territories": ["94"])");
+  g.contracts.edit("sample-partner", R"("version": "1.0.0")", R"("version": "2.0.0")");
+  g.gw->signal(SIGHUP);
+  auto partner = g.sample_partner();
+  CHECK(eventually([&] { return partner.get("/api/v2/households/" + s.household).status == 404; }, 4s));
+
+  lock.abort();
+  in_flight.join();
+  // Started under 1.0.0, finished under 1.0.0 - and recorded so.
+  CHECK_MESSAGE(status == 200, body);
+  CHECK(contains(body, R"("status":"provided")"));
+  auto recorded = rows(g.db.url(), "SELECT contract_version, contract_sha256, status FROM audit_exchanges WHERE "
+                                   "client_id = 'sample-partner' AND route = '/api/v2/requests/{id}/transitions'");
+  REQUIRE(recorded.size() == 1);
+  CHECK(recorded[0] == std::vector<std::string>{"1.0.0", partner_v1, "200"});
+  // What comes after is judged by the new set.
+  CHECK(partner.post("/api/v2/requests/" + s.request + "/transitions", R"({"to":"closed","placement":{"endDate":"2026-12-02"}})")
+            .status == 404);
+  CHECK(g.count("SELECT count(*) FROM audit_exchanges WHERE client_id = 'sample-partner' AND contract_version = '2.0.0'") >= 2);
 }
