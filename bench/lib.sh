@@ -101,10 +101,13 @@ bench_start_gateway() {
   gateway_env_defaults
   gateway_ensure_dev_cert
   gateway_ensure_keys
-  # The shipped contracts plus the benchmark's own, in a directory of their own.
-  local contracts="$SIAO_ROOT/var/bench-contracts" client=${BENCH_CLIENT:-siao-backoffice} var keyfile
-  rm -rf "$contracts" && mkdir -p "$contracts"
+  # The shipped contracts plus the benchmark's own, in a tree laid out as the
+  # repository's (contracts name "../mapping/..." and "../samples/...").
+  local root="$SIAO_ROOT/var/bench-contracts" client=${BENCH_CLIENT:-siao-backoffice} var keyfile
+  local contracts="$root/contracts"
+  rm -rf "$root" && mkdir -p "$contracts"
   cp "$SIAO_ROOT"/contracts/*.json "$SIAO_ROOT"/bench/contracts/*.json "$contracts/"
+  cp -r "$SIAO_ROOT/mapping" "$SIAO_ROOT/samples" "$root/"
   export GATEWAY_CONTRACTS_DIR=$contracts
   if [ ! -e "$contracts/$client.json" ]; then
     echo "bench: no contract $client (BENCH_CLIENT)" >&2

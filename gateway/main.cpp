@@ -66,8 +66,10 @@ int main(int argc, char** argv) {
       return 0;
     }
     auto cfg = siao::config::load(args.config_file, [](const char* name) { return std::getenv(name); });
-    if (args.verb == "serve") return siao::app::serve(cfg);
-    if (args.verb == "contract") return siao::app::contract_command(args.operands, cfg);
+    siao::adapters::Registry adapters;
+    siao::adapters::add_builtin_adapters(adapters);
+    if (args.verb == "serve") return siao::app::serve(cfg, adapters);
+    if (args.verb == "contract") return siao::app::contract_command(args.operands, cfg, adapters);
     if (args.verb == "migrate") {
       auto report = siao::storage::migrate(cfg.database.url, siao::storage::embedded_migrations());
       std::cout << "schema at version " << report.current << " (" << report.applied.size() << " applied now)\n";

@@ -3,6 +3,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 
+#include "gateway/api/canonical.hpp"
 #include "gateway/http/problem.hpp"
 
 namespace siao::api {
@@ -15,6 +16,7 @@ struct RouteSpec {
   const ApiContext& ctx;
   std::string scope;
   audit::Exchange::Work work;
+  std::string adapter;  // empty: any contract
 };
 
 http::Response refuse(http::Problem p) { throw http::HttpError(std::move(p)); }
@@ -58,7 +60,11 @@ net::awaitable<http::Response> run_exchange(const RouteSpec& spec, http::Request
       if (admission.refusal) throw http::HttpError(quota_refusal(*admission.refusal, *client));
       ticket = std::move(admission.ticket);
     }
-    if (!client->has_scope(spec.scope)) {
+    if (!spec.adapter.empty() && client->adapter != spec.adapter) {
+      refusal = [adapter = spec.adapter](pqxx::transaction_base&, audit::Exchange&) {
+        return refuse(http::make_problem(403, "forbidden", "This API is for contracts using the " + adapter + " adapter."));
+      };
+    } else if (!spec.scope.empty() && !client->has_scope(spec.scope)) {
       refusal = [scope = spec.scope](pqxx::transaction_base&, audit::Exchange&) {
         return refuse(http::make_problem(403, "forbidden", "This contract does not grant " + scope + "."));
       };
@@ -74,7 +80,16 @@ net::awaitable<http::Response> run_exchange(const RouteSpec& spec, http::Request
 
 void add_exchange_route(http::Router& router, const ApiContext& ctx, http::Method method, std::string pattern,
                         std::string scope, audit::Exchange::Work work, std::string operation_json) {
-  auto spec = std::make_shared<RouteSpec>(RouteSpec{ctx, std::move(scope), std::move(work)});
+  if (ctx.canonical) ctx.canonical->add(method, pattern, scope, work);
+  auto spec = std::make_shared<RouteSpec>(RouteSpec{ctx, std::move(scope), std::move(work), {}});
+  router.add(
+      method, std::move(pattern), [spec](http::Request& req) { return run_exchange(*spec, req); },
+      std::move(operation_json));
+}
+
+void add_adapter_route(http::Router& router, const ApiContext& ctx, std::string adapter, http::Method method,
+                       std::string pattern, std::string scope, audit::Exchange::Work work, std::string operation_json) {
+  auto spec = std::make_shared<RouteSpec>(RouteSpec{ctx, std::move(scope), std::move(work), std::move(adapter)});
   router.add(
       method, std::move(pattern), [spec](http::Request& req) { return run_exchange(*spec, req); },
       std::move(operation_json));

@@ -16,14 +16,22 @@ class SchemaSet;
 
 namespace siao::api {
 
+class CanonicalApi;
+
 struct ApiContext {
   storage::Pool& pool;
   const auth::Authenticator& auth;
   const json::SchemaSet& schemas;
   auth::FailureThrottle& throttle;
+  CanonicalApi* canonical = nullptr;  // when set, every route added is also a canonical command for adapters
 };
 
 void add_exchange_route(http::Router& router, const ApiContext& ctx, http::Method method, std::string pattern,
                         std::string scope, audit::Exchange::Work work, std::string operation_json);
+
+// A partner route of an adapter: only contracts naming `adapter` may call it (any other: 403). It is no
+// canonical command. An empty `scope` leaves the scope to the canonical commands it runs.
+void add_adapter_route(http::Router& router, const ApiContext& ctx, std::string adapter, http::Method method,
+                       std::string pattern, std::string scope, audit::Exchange::Work work, std::string operation_json);
 
 }  // namespace siao::api

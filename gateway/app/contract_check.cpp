@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "gateway/http/problem.hpp"
+#include "gateway/http/target.hpp"
 #include "gateway/json/body.hpp"
 #include "gateway/json/schema_set.hpp"
 #include "gateway/resources/json_out.hpp"
@@ -38,20 +39,6 @@ Verdict refused(const http::Problem& p) {
   return v;
 }
 
-std::vector<std::string> split_path(std::string_view path) {
-  std::vector<std::string> segments;
-  auto query = path.find('?');
-  path = path.substr(0, query);
-  std::size_t start = 1;
-  while (start <= path.size()) {
-    auto end = path.find('/', start);
-    if (end == std::string_view::npos) end = path.size();
-    segments.emplace_back(path.substr(start, end - start));
-    start = end + 1;
-  }
-  return segments;
-}
-
 const http::Route* route_of(const http::Router& router, const http::Request& req) {
   for (const auto& r : router.routes())
     if (r.pattern == req.route && (r.method == req.method || (req.method == http::Method::head && r.method == http::Method::get)))
@@ -72,7 +59,7 @@ Verdict judge_inbound(const contracts::Contract& contract, const json::SchemaSet
   http::Request req;
   req.method = http::parse_method(request["method"].GetString());
   req.target = request["path"].GetString();
-  req.segments = split_path(req.target);
+  if (!http::parse_target(req)) return {"400", {}};
   try {
     router.resolve(req);
     const auto* route = route_of(router, req);

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "gateway/api/admin/contracts_routes.hpp"
+#include "gateway/api/canonical.hpp"
 #include "gateway/api/v2/routes.hpp"
 #include "gateway/app/admin_client.hpp"
 #include "gateway/app/contract_check.hpp"
@@ -29,18 +30,26 @@ int new_key() {
   return 0;
 }
 
-// The routes as the server has them, so that samples meet the same patterns, scopes and schemas.
-// No database is opened: the pool has no connection and is never called.
-http::Router check_router(const json::SchemaSet& schemas, storage::Pool& pool,
-                          contracts::Registry& registry, auth::FailureThrottle& throttle, contracts::Archive& archive) {
+// The routes as the server has them, adapters' included, so that samples meet the same patterns, scopes and
+// schemas. No database is opened: the pool has no connection and is never called.
+struct CheckRoutes {
+  storage::Pool pool{storage::PoolOptions{"", 0}, {}};
+  auth::FailureThrottle throttle;
+  contracts::Archive archive;
+  api::CanonicalApi canonical;
+  std::vector<std::unique_ptr<adapters::Adapter>> adapters;
   http::Router router;
-  api::ApiContext ctx{pool, registry, schemas, throttle};
-  api::v2::register_routes(router, ctx);
-  api::admin::register_contract_routes(router, ctx, [&registry] { return registry.reload(); }, archive);
-  return router;
-}
 
-int check(const std::string& file, const config::Config& cfg) {
+  CheckRoutes(const json::SchemaSet& schemas, contracts::Registry& registry, const adapters::Registry& known) {
+    api::ApiContext ctx{pool, registry, schemas, throttle, &canonical};
+    api::v2::register_routes(router, ctx);
+    api::admin::register_contract_routes(router, ctx, [&registry] { return registry.reload(); }, archive);
+    adapters = known.make_all();
+    for (auto& adapter : adapters) adapter->register_routes(router, {ctx, canonical});
+  }
+};
+
+int check(const std::string& file, const config::Config& cfg, const adapters::Registry& adapters) {
   std::shared_ptr<const json::SchemaSet> schemas;
   try {
     schemas = json::SchemaSet::load(cfg.schemas_dir);
@@ -50,20 +59,17 @@ int check(const std::string& file, const config::Config& cfg) {
   }
   contracts::Contract contract;
   try {
-    contract = contracts::load_contract(file, *schemas, load_options(cfg));
+    contract = contracts::load_contract(file, *schemas, load_options(cfg, adapters.names()));
   } catch (const contracts::ContractError& e) {
     for (const auto& p : e.problems()) std::cout << "FAIL " << p << "\n";
     return 1;
   }
   std::cout << "ok   " << file << ": contract " << contract.client.id << " " << contract.client.contract_version
             << " (sha256 " << contract.client.contract_sha256 << ")\n";
-  storage::Pool pool(storage::PoolOptions{"", 0}, {});
-  contracts::Registry registry(cfg.contracts_dir, schemas, load_options(cfg));
-  auth::FailureThrottle throttle;
-  contracts::Archive archive;
-  auto router = check_router(*schemas, pool, registry, throttle, archive);
+  contracts::Registry registry(cfg.contracts_dir, schemas, load_options(cfg, adapters.names()));
+  CheckRoutes routes(*schemas, registry, adapters);
   int failed = 0;
-  for (const auto& r : run_samples(contract, *schemas, router)) {
+  for (const auto& r : run_samples(contract, *schemas, routes.router)) {
     if (r.passed) {
       std::cout << "ok   sample " << r.name << "\n";
     } else {
@@ -98,13 +104,13 @@ int reload(const std::vector<std::string>& args, const config::Config& cfg) {
 
 }  // namespace
 
-int contract_command(const std::vector<std::string>& args, const config::Config& cfg) {
+int contract_command(const std::vector<std::string>& args, const config::Config& cfg, const adapters::Registry& adapters) {
   if (args.empty()) {
     std::cerr << kUsage;
     return 2;
   }
   if (args[0] == "new-key" && args.size() == 1) return new_key();
-  if (args[0] == "check" && args.size() == 2) return check(args[1], cfg);
+  if (args[0] == "check" && args.size() == 2) return check(args[1], cfg, adapters);
   if (args[0] == "reload") return reload(args, cfg);
   std::cerr << kUsage;
   return 2;

@@ -3,11 +3,12 @@
 #include <string>
 #include <vector>
 
+#include "adapters/registry.hpp"
 #include "gateway/config/config.hpp"
 
 namespace siao::app {
 
 // `args` follows the word "contract". Returns the process exit code.
-int contract_command(const std::vector<std::string>& args, const config::Config& cfg);
+int contract_command(const std::vector<std::string>& args, const config::Config& cfg, const adapters::Registry& adapters);
 
 }  // namespace siao::app

@@ -4,15 +4,16 @@
 
 namespace siao::app {
 
-contracts::LoadOptions load_options(const config::Config& cfg) {
+contracts::LoadOptions load_options(const config::Config& cfg, std::vector<std::string> adapters) {
   contracts::LoadOptions options;
   options.secrets_dir = cfg.secrets_dir;
+  options.adapters = std::move(adapters);
   return options;
 }
 
 ContractsRuntime::ContractsRuntime(const config::Config& cfg, std::shared_ptr<const json::SchemaSet> schemas,
-                                   ops::Readiness& readiness)
-    : registry_(cfg.contracts_dir, std::move(schemas), load_options(cfg)), readiness_(readiness) {
+                                   std::vector<std::string> adapters, ops::Readiness& readiness)
+    : registry_(cfg.contracts_dir, std::move(schemas), load_options(cfg, std::move(adapters))), readiness_(readiness) {
   installed(*registry_.reload(), true);
 }
 

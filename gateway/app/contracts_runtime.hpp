@@ -14,7 +14,8 @@ namespace siao::app {
 class ContractsRuntime {
  public:
   // Loads every contract; throws contracts::ContractError.
-  ContractsRuntime(const config::Config& cfg, std::shared_ptr<const json::SchemaSet> schemas, ops::Readiness& readiness);
+  ContractsRuntime(const config::Config& cfg, std::shared_ptr<const json::SchemaSet> schemas,
+                   std::vector<std::string> adapters, ops::Readiness& readiness);
 
   // A new set, installed atomically; on failure the current set stays and the error says why.
   std::shared_ptr<const contracts::ContractSet> reload();
@@ -29,6 +30,6 @@ class ContractsRuntime {
   ops::Readiness& readiness_;
 };
 
-contracts::LoadOptions load_options(const config::Config& cfg);
+contracts::LoadOptions load_options(const config::Config& cfg, std::vector<std::string> adapters);
 
 }  // namespace siao::app

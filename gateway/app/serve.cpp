@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "gateway/api/admin/contracts_routes.hpp"
+#include "gateway/api/canonical.hpp"
 #include "gateway/api/v2/routes.hpp"
 #include "gateway/app/contracts_runtime.hpp"
 #include "gateway/app/dispatcher.hpp"
@@ -19,6 +20,7 @@
 #include "gateway/auth/failure_throttle.hpp"
 #include "gateway/json/schema_set.hpp"
 #include "gateway/storage/idempotency_store.hpp"
+#include "gateway/storage/partner_keys.hpp"
 #include "gateway/storage/resource_store.hpp"
 #include "gateway/http/server.hpp"
 #include "gateway/http/tls_context.hpp"
@@ -36,11 +38,14 @@ namespace net = boost::asio;
 
 namespace {
 
-std::vector<storage::PreparedStatement> prepared_statements() {
+std::vector<storage::PreparedStatement> prepared_statements(
+    const std::vector<std::unique_ptr<adapters::Adapter>>& adapters) {
   std::vector<storage::PreparedStatement> all{{"ping", "SELECT 1"}};
   for (const auto* group : {&storage::resource_statements(), &audit::audit_statements(),
-                            &storage::idempotency_statements(), &contracts::Archive::statements()})
+                            &storage::idempotency_statements(), &storage::partner_key_statements(),
+                            &contracts::Archive::statements()})
     all.insert(all.end(), group->begin(), group->end());
+  for (const auto& adapter : adapters) all.insert(all.end(), adapter->statements().begin(), adapter->statements().end());
   return all;
 }
 
@@ -175,7 +180,7 @@ class SchemaKeeper {
 
 }  // namespace
 
-int serve(const config::Config& cfg) {
+int serve(const config::Config& cfg, const adapters::Registry& adapter_registry) {
   std::signal(SIGPIPE, SIG_IGN);  // libpq may write to a dead socket
   log::init(cfg.log_level);
   log::event(log::Level::info, "starting", {{"version", SIAO_VERSION}});
@@ -184,7 +189,7 @@ int serve(const config::Config& cfg) {
   ops::Readiness readiness;
   std::optional<ContractsRuntime> runtime;
   try {
-    runtime.emplace(cfg, schemas, readiness);
+    runtime.emplace(cfg, schemas, adapter_registry.names(), readiness);
   } catch (const contracts::ContractError& e) {
     for (const auto& line : e.problems()) log::event(log::Level::error, "contract refused", {{"problem", std::string_view(line)}});
     log::flush();
@@ -195,11 +200,13 @@ int serve(const config::Config& cfg) {
   net::io_context ioc(cfg.io_threads);
   ops::Metrics metrics;
   auto& archive = runtime->archive();
+  // Before the pool: their statements are prepared on its connections.
+  auto adapters = adapter_registry.make_all();
   storage::Pool pool(
       storage::PoolOptions{cfg.database.url, cfg.database.pool_size, cfg.database.max_queue,
                            cfg.database.statement_timeout, cfg.database.connect_timeout,
                            cfg.database.reconnect_interval},
-      prepared_statements(), [&archive](pqxx::transaction_base& tx, const std::vector<storage::BatchStep*>& steps) {
+      prepared_statements(adapters), [&archive](pqxx::transaction_base& tx, const std::vector<storage::BatchStep*>& steps) {
         if (archive.has_pending()) archive.store_pending(tx);
         audit::append_to_chain(tx, steps);
       });
@@ -210,8 +217,11 @@ int serve(const config::Config& cfg) {
   ops::OpsContext ops_context{pool, metrics, readiness, openapi};
   http::Router router;
   ops::register_ops_routes(router, ops_context);
-  api::ApiContext api_context{pool, runtime->registry(), *schemas, throttle};
+  api::CanonicalApi canonical;
+  api::ApiContext api_context{pool, runtime->registry(), *schemas, throttle, &canonical};
   api::v2::register_routes(router, api_context);
+  // After v2: adapters build on its operations, as canonical commands.
+  for (auto& adapter : adapters) adapter->register_routes(router, {api_context, canonical});
   api::admin::register_contract_routes(router, api_context, [&runtime] { return runtime->reload(); }, archive);
   for (const auto& route : router.routes()) metrics.register_route(route.pattern);
   ops::NamedSchemas documented;

@@ -20,14 +20,15 @@ const std::vector<storage::PreparedStatement>& audit_statements() {
       {"audit_append",
        "WITH appended AS (INSERT INTO audit_exchanges (seq, at, client_id, method, route, target, status, request_id, trace_id, "
        "duration_us, request_body, response_sha256, response_body, resources, contract_version, contract_sha256, "
-       "prev_hash, hash) "
+       "adapter, mapping_version, mapping_sha256, prev_hash, hash) "
        "SELECT seq, at, client_id, method, route, target, status, request_id, trace_id, duration_us, request_body, "
-       "response_sha256, response_body, resources::json, contract_version, contract_sha256, prev_hash, hash "
+       "response_sha256, response_body, resources::json, contract_version, contract_sha256, adapter, mapping_version, "
+       "mapping_sha256, prev_hash, hash "
        "FROM json_to_recordset($1::json) AS r("
        "seq bigint, at timestamptz, client_id text, method text, route text, target text, status integer, "
        "request_id text, trace_id text, duration_us bigint, request_body text, response_sha256 text, "
-       "response_body text, resources text, contract_version text, contract_sha256 text, prev_hash text, "
-       "hash text) RETURNING 1) "
+       "response_body text, resources text, contract_version text, contract_sha256 text, adapter text, "
+       "mapping_version text, mapping_sha256 text, prev_hash text, hash text) RETURNING 1) "
        "UPDATE audit_chain_head SET seq = $2, hash = $3 WHERE id = 1"},
   };
   return all;
@@ -58,6 +59,12 @@ std::string record_hash(std::string_view prev_hash, const RecordFields& f) {
   if (f.contract_sha256) {
     field(f.contract_version);
     field(f.contract_sha256);
+  }
+  // Added with adapters, on the same terms.
+  if (f.adapter) {
+    field(f.adapter);
+    field(f.mapping_version);
+    field(f.mapping_sha256);
   }
   return util::sha256_hex(canonical);
 }
@@ -94,7 +101,7 @@ void append_to_chain(pqxx::transaction_base& tx, const std::vector<storage::Batc
   for (auto* step : steps) {
     auto* ex = dynamic_cast<Exchange*>(step);
     if (!ex) continue;
-    const auto& req = ex->request();
+    const auto& req = ex->received();
     auto& res = ex->response();
     auto target = util::storable_text(req.target);
     // Reads keep what identifies their answer (resources, versions, hash), not the answer itself:
@@ -107,16 +114,19 @@ void append_to_chain(pqxx::transaction_base& tx, const std::vector<storage::Batc
     auto resources = resources_json(*ex);
     auto response_sha = util::sha256_hex(res.body);
     auto method = http::method_name(req.method);
-    std::optional<std::string_view> contract_version, contract_sha;
+    std::optional<std::string_view> contract_version, contract_sha, adapter, mapping_version, mapping_sha;
     if (const auto* client = ex->caller()) {
       contract_version = client->contract_version;
       contract_sha = client->contract_sha256;
+      adapter = client->adapter;
+      mapping_version = client->mapping_version;
+      if (client->mapping) mapping_sha = client->mapping->sha256();
     }
     ++seq;
     auto prev = hash;
     hash = record_hash(prev, {seq, ex->now(), ex->client_id(), method, req.route, target, res.status, req.request_id,
                               req.trace_id, ex->duration_us(), request_body, response_sha, response_body, resources,
-                              contract_version, contract_sha});
+                              contract_version, contract_sha, adapter, mapping_version, mapping_sha});
     w.StartObject();
     put(w, "seq");
     w.Int64(seq);
@@ -138,6 +148,9 @@ void append_to_chain(pqxx::transaction_base& tx, const std::vector<storage::Batc
     put(w, "resources", resources);
     put_nullable(w, "contract_version", contract_version);
     put_nullable(w, "contract_sha256", contract_sha);
+    put_nullable(w, "adapter", adapter);
+    put_nullable(w, "mapping_version", mapping_version);
+    put_nullable(w, "mapping_sha256", mapping_sha);
     put(w, "prev_hash", prev);
     put(w, "hash", hash);
     w.EndObject();

@@ -29,6 +29,7 @@ struct RecordFields {
   std::optional<std::string_view> response_body;
   std::string_view resources_json;
   std::optional<std::string_view> contract_version, contract_sha256;  // null: no contract (a 401)
+  std::optional<std::string_view> adapter, mapping_version, mapping_sha256;  // null: no contract; no mapping
 };
 std::string record_hash(std::string_view prev_hash, const RecordFields& f);
 

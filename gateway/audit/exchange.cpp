@@ -29,6 +29,9 @@ http::Problem problem_of(std::exception_ptr error, const http::Request& req) {
       p.headers.emplace_back("Retry-After", "2");
       return p;
     }
+    // A unique key taken by a concurrent exchange between our check and our insert.
+    if (e.sqlstate() == "23505")
+      return http::make_problem(409, "conflict", "A concurrent request wrote the same key; read it again.");
     if (e.sqlstate() == "40P01" || e.sqlstate() == "40001" || e.sqlstate() == "55P03") {
       auto p = http::make_problem(503, "contention", "A concurrent change got in the way; retry.");
       p.headers.emplace_back("Retry-After", "1");
@@ -46,7 +49,8 @@ http::Problem problem_of(std::exception_ptr error, const http::Request& req) {
 }  // namespace
 
 Exchange::Exchange(const http::Request& request, const auth::Client* client, Work work)
-    : request_(request),
+    : received_(request),
+      request_(&request),
       client_(client),
       work_(std::move(work)),
       started_(std::chrono::steady_clock::now()) {
@@ -62,11 +66,17 @@ void Exchange::add_version(std::string_view kind, std::int64_t id, storage::Vers
   versions_.push_back({kind, id, std::move(record)});
 }
 
+void Exchange::add_partner_keys(std::string partner, std::vector<storage::NewPartnerKey> keys, KeyTaken taken) {
+  keys_partner_ = std::move(partner);
+  keys_ = std::move(keys);
+  key_taken_ = std::move(taken);
+}
+
 void Exchange::touched(std::string_view kind, std::int64_t id, int version, bool written) {
   resources_.push_back({kind, id, version, written});
 }
 
-bool Exchange::writes() const { return request_.method != http::Method::get && request_.method != http::Method::head; }
+bool Exchange::writes() const { return received_.method != http::Method::get && received_.method != http::Method::head; }
 
 std::int64_t Exchange::duration_us() const {
   return std::chrono::duration_cast<std::chrono::microseconds>(finished_ - started_).count();
@@ -77,8 +87,8 @@ void Exchange::step(pqxx::transaction_base& tx) {
   read_clock();
   resources_.clear();
   versions_.clear();
-  auto key = request_.header("idempotency-key");
-  if (key && request_.method == http::Method::post && client_) run_with_idempotency(tx, *key);
+  auto key = received_.header("idempotency-key");
+  if (key && received_.method == http::Method::post && client_) run_with_idempotency(tx, *key);
   else run_work(tx);
   finished_ = std::chrono::steady_clock::now();
 }
@@ -87,8 +97,8 @@ void Exchange::run_with_idempotency(pqxx::transaction_base& tx, std::string_view
   if (key.empty() || key.size() > 255)
     throw http::HttpError(http::make_problem(400, "bad-idempotency-key", "Idempotency-Key must be 1 to 255 characters."));
   std::string k(key);
-  auto fingerprint = util::sha256_hex(std::string(http::method_name(request_.method)) + " " + request_.target + "\n" +
-                                      request_.body);
+  auto fingerprint = util::sha256_hex(std::string(http::method_name(received_.method)) + " " + received_.target + "\n" +
+                                      received_.body);
   // Held until the batch commits: a second call with this key, from any instance, sees it as in flight.
   if (!storage::lock_idempotency_key(tx, client_->id, k))
     throw http::HttpError(http::make_problem(409, "request-in-flight",
@@ -106,12 +116,18 @@ void Exchange::run_with_idempotency(pqxx::transaction_base& tx, std::string_view
 }
 
 void Exchange::run_work(pqxx::transaction_base& tx) {
+  keys_.clear();
   response_ = work_(tx, *this);
   // Minimised here, before it is kept for Idempotency-Key replays or hashed into the log: what the client
   // may not read never leaves, and the log records what was sent.
   if (client_ && client_->fields.restricts_reads() && response_.content_type == "application/json")
     response_.body = client_->fields.minimise(std::move(response_.body));
-  if (!versions_.empty()) storage::insert_versions(tx, versions_);
+  if (!keys_.empty()) {
+    if (auto taken = storage::add_partner_keys_with_versions(tx, versions_, keys_partner_, keys_, now_, client_->id))
+      key_taken_(taken->first, taken->second);
+  } else if (!versions_.empty()) {
+    storage::insert_versions(tx, versions_);
+  }
 }
 
 void Exchange::step_failed(std::exception_ptr error) noexcept {
@@ -119,7 +135,7 @@ void Exchange::step_failed(std::exception_ptr error) noexcept {
   resources_.clear();  // rolled back: it changed nothing
   versions_.clear();
   try {
-    response_ = http::render_problem(problem_of(error, request_), request_.trace_id);
+    response_ = http::render_problem(problem_of(error, received_), received_.trace_id);
   } catch (...) {
     response_ = http::Response{};
     response_.status = 500;

@@ -11,6 +11,7 @@
 
 #include "gateway/auth/client.hpp"
 #include "gateway/http/message.hpp"
+#include "gateway/storage/partner_keys.hpp"
 #include "gateway/storage/pool.hpp"
 #include "gateway/storage/resource_store.hpp"
 
@@ -34,7 +35,9 @@ class Exchange final : public storage::BatchStep {
   void step_failed(std::exception_ptr error) noexcept override;
   bool reads_only() const noexcept override { return !writes(); }
 
-  const http::Request& request() const { return request_; }
+  // The request handlers see: the one received, or an adapter's canonical one while it runs (see Translated).
+  const http::Request& request() const { return *request_; }
+  const http::Request& received() const { return received_; }
   const auth::Client& client() const { return *client_; }
   const auth::Client* caller() const { return client_; }  // null for an unauthenticated call
   std::string_view client_id() const { return client_ ? std::string_view(client_->id) : std::string_view(); }
@@ -45,6 +48,24 @@ class Exchange final : public storage::BatchStep {
   // A new version to keep in history; all of an exchange's are written in one statement when its work ends.
   void add_version(std::string_view kind, std::int64_t id, storage::VersionRecord record);
 
+  // While alive, handlers see `canonical` as the request; the audit record keeps the one received.
+  class Translated {
+   public:
+    Translated(Exchange& ex, const http::Request& canonical) : ex_(ex), saved_(ex.request_) { ex.request_ = &canonical; }
+    ~Translated() { ex_.request_ = saved_; }
+    Translated(const Translated&) = delete;
+    Translated& operator=(const Translated&) = delete;
+
+   private:
+    Exchange& ex_;
+    const http::Request* saved_;
+  };
+
+  // Partner keys to record with this exchange's versions, in the same statement. `taken` is called with a key
+  // that already names another record, and throws the refusal: nothing of the exchange stays.
+  using KeyTaken = std::function<void(const std::string& key, std::int64_t siao_id)>;
+  void add_partner_keys(std::string partner, std::vector<storage::NewPartnerKey> keys, KeyTaken taken);
+
   const std::vector<ResourceRef>& resources() const { return resources_; }
   http::Response& response() { return response_; }
   std::int64_t duration_us() const;
@@ -54,7 +75,8 @@ class Exchange final : public storage::BatchStep {
   void run_with_idempotency(pqxx::transaction_base& tx, std::string_view key);
   void run_work(pqxx::transaction_base& tx);
 
-  const http::Request& request_;
+  const http::Request& received_;
+  const http::Request* request_;
   const auth::Client* client_;
   Work work_;
   void read_clock();
@@ -65,6 +87,9 @@ class Exchange final : public storage::BatchStep {
   std::chrono::steady_clock::time_point finished_;
   std::vector<ResourceRef> resources_;
   std::vector<storage::VersionRow> versions_;
+  std::string keys_partner_;
+  std::vector<storage::NewPartnerKey> keys_;
+  KeyTaken key_taken_;
   http::Response response_;
 };
 

@@ -2,12 +2,14 @@
 // Who is calling, and what their contract lets them do: what every handler
 // may ask of the caller. Built from a contract file; immutable once loaded.
 #include <algorithm>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "gateway/auth/field_policy.hpp"
+#include "gateway/mapping/mapping.hpp"
 
 namespace siao::auth {
 
@@ -15,6 +17,9 @@ struct Client {
   std::string id;
   std::string contract_version;  // the contract's own "version"
   std::string contract_sha256;   // of the contract file as loaded
+  std::string adapter;           // the format it speaks: "generic" (v2), "rosalie" (v1.1), ...
+  std::string mapping_version;   // as the contract names it
+  std::shared_ptr<const mapping::Mapping> mapping;  // loaded with the contract; null when it names none
   std::vector<std::string> scopes;                       // "households:read", ...; "*" for every scope
   std::optional<std::vector<std::string>> territories;  // nullopt: every territory
   FieldPolicy fields;

@@ -169,10 +169,29 @@ Loaded parse_contract(const fs::path& file, const std::string& source, const jso
   const auto dir = file.parent_path();
   const auto& adapter = doc["adapter"];
   c.adapter.name = adapter["name"].GetString();
+  client.adapter = c.adapter.name;
+  if (!options.adapters.empty() &&
+      std::find(options.adapters.begin(), options.adapters.end(), c.adapter.name) == options.adapters.end()) {
+    std::string known;
+    for (const auto& a : options.adapters) known += (known.empty() ? "" : ", ") + a;
+    problems.add("/adapter/name", "no adapter is named " + c.adapter.name + " (there are: " + known + ")");
+  }
   c.adapter.mapping_version = adapter["mappingVersion"].GetString();
+  client.mapping_version = c.adapter.mapping_version;
   if (const auto* mapping = member(adapter, "mapping")) {
     c.adapter.mapping = (dir / mapping->GetString()).lexically_normal().string();
-    if (!fs::exists(c.adapter.mapping)) problems.add("/adapter/mapping", "no such file: " + c.adapter.mapping);
+    if (!fs::exists(c.adapter.mapping)) {
+      problems.add("/adapter/mapping", "no such file: " + c.adapter.mapping);
+    } else {
+      try {
+        client.mapping = mapping::Mapping::load(c.adapter.mapping, schemas);
+        if (client.mapping->version() != c.adapter.mapping_version)
+          problems.add("/adapter/mappingVersion", "is " + c.adapter.mapping_version + " but " + c.adapter.mapping +
+                                                      " is version " + client.mapping->version());
+      } catch (const mapping::LoadError& e) {
+        problems.list.insert(problems.list.end(), e.problems.begin(), e.problems.end());
+      }
+    }
   }
   const auto& quota = doc["quota"];
   c.quota_limits = {quota["rate"].GetDouble(), static_cast<double>(quota["burst"].GetInt()),

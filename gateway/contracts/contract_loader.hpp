@@ -29,6 +29,7 @@ class ContractError : public std::runtime_error {
 struct LoadOptions {
   std::filesystem::path secrets_dir;  // where `apiKeyFrom.file` names are looked up
   std::function<const char*(const char*)> getenv = [](const char* n) { return std::getenv(n); };
+  std::vector<std::string> adapters;  // the adapters a contract may name; empty: not checked
 };
 
 // One file. Throws ContractError.

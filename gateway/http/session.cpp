@@ -1,4 +1,5 @@
 #include "gateway/http/session.hpp"
+#include "gateway/http/target.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ssl/stream.hpp>
@@ -7,7 +8,6 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-#include <boost/url/parse.hpp>
 #include <chrono>
 
 #include "gateway/http/problem.hpp"
@@ -63,10 +63,7 @@ bool to_request(bhttp::request<bhttp::string_body>& msg, const Peer& peer, Reque
   auto trace = tp ? trace_id_of(*tp) : std::nullopt;
   req.trace_id = trace ? std::move(*trace) : random_hex(16);
 
-  auto url = boost::urls::parse_origin_form(req.target);
-  if (!url) return false;
-  for (auto segment : url->segments()) req.segments.push_back(std::move(segment));
-  for (auto param : url->params()) req.query.emplace_back(std::move(param.key), std::move(param.value));
+  if (!parse_target(req)) return false;
   req.body = std::move(msg.body());
   return true;
 }

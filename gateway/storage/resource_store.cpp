@@ -1,6 +1,7 @@
 #include "gateway/storage/resource_store.hpp"
 
 #include <pqxx/pqxx>
+#include <rapidjson/document.h>
 
 namespace siao::storage {
 
@@ -32,8 +33,13 @@ std::vector<std::string> text_array(const pqxx::field& f) {
 
 std::string opt_id_text(const std::optional<std::int64_t>& id) { return id ? std::to_string(*id) : std::string(); }
 
+// A household's partner keys, as [[partner, key], ...] text (null when it has none).
+#define SIAO_PARTNER_KEYS_OF(id)                                                                              \
+  "(SELECT json_agg(json_build_array(k.partner, k.key) ORDER BY k.partner, k.key) FROM partner_keys k "        \
+  "WHERE k.kind = 'household' AND k.siao_id = " id ")::text"
 constexpr const char* kHouseholdColumns =
-    "id, territory, status, merged_into, version, rfc3339(created_at), rfc3339(updated_at), updated_by";
+    "id, territory, status, merged_into, version, rfc3339(created_at), rfc3339(updated_at), updated_by, "
+    SIAO_PARTNER_KEYS_OF("households.id");
 constexpr const char* kPersonColumns =
     "id, household_id, role, last_name, birth_name, first_names, sex, birth_date, nationality, phone, email, status, "
     "merged_into, version, rfc3339(created_at), rfc3339(updated_at), updated_by";
@@ -41,11 +47,14 @@ constexpr const char* kPersonColumns =
 // (or one row of nulls after the household's columns when it has none).
 constexpr const char* kHouseholdsWithMembers =
     "SELECT h.id, h.territory, h.status, h.merged_into, h.version, rfc3339(h.created_at), rfc3339(h.updated_at), "
-    "h.updated_by, p.id, p.household_id, p.role, p.last_name, p.birth_name, p.first_names, p.sex, p.birth_date, "
-    "p.nationality, p.phone, p.email, p.status, p.merged_into, p.version, rfc3339(p.created_at), "
-    "rfc3339(p.updated_at), p.updated_by FROM households h LEFT JOIN persons p ON p.household_id = h.id AND "
-    "p.status = 'active' WHERE ";
-constexpr int kFirstMemberColumn = 8;
+    "h.updated_by, pk.keys, p.id, p.household_id, p.role, p.last_name, p.birth_name, p.first_names, p.sex, "
+    "p.birth_date, p.nationality, p.phone, p.email, p.status, p.merged_into, p.version, rfc3339(p.created_at), "
+    "rfc3339(p.updated_at), p.updated_by FROM households h "
+    // Lateral: the keys are gathered once per household, not once per member row.
+    "LEFT JOIN LATERAL (SELECT " SIAO_PARTNER_KEYS_OF("h.id") " AS keys) pk ON true "
+    "LEFT JOIN persons p ON p.household_id = h.id AND p.status = 'active' WHERE ";
+#undef SIAO_PARTNER_KEYS_OF
+constexpr int kFirstMemberColumn = 9;
 constexpr const char* kRequestColumns =
     "id, household_id, kind, territory, status, requested_services, rfc3339(submitted_at), orientation, proposal, "
     "placement, history, version, rfc3339(created_at), rfc3339(updated_at), updated_by";
@@ -63,6 +72,11 @@ Household household_from(const pqxx::row& r) {
   h.status = r[2].as<std::string>();
   h.merged_into = opt_id(r[3]);
   h.meta = metadata(r, 4);
+  if (!r[8].is_null()) {
+    rapidjson::Document keys;
+    keys.Parse(r[8].c_str(), r[8].size());
+    for (const auto& k : keys.GetArray()) h.partner_keys.push_back({k[0].GetString(), k[1].GetString()});
+  }
   return h;
 }
 
@@ -337,9 +351,9 @@ bool update_request(pqxx::transaction_base& tx, const HousingRequest& r, int exp
              .affected_rows() == 1;
 }
 
-void insert_versions(pqxx::transaction_base& tx, const std::vector<VersionRow>& rows) {
+std::string versions_json(const std::vector<VersionRow>& rows) {
   using resources::put;
-  auto json = resources::json_text([&](resources::JsonWriter& w) {
+  return resources::json_text([&](resources::JsonWriter& w) {
     w.StartArray();
     for (const auto& r : rows) {
       w.StartObject();
@@ -356,7 +370,10 @@ void insert_versions(pqxx::transaction_base& tx, const std::vector<VersionRow>& 
     }
     w.EndArray();
   });
-  tx.exec_prepared0("insert_versions", json);
+}
+
+void insert_versions(pqxx::transaction_base& tx, const std::vector<VersionRow>& rows) {
+  tx.exec_prepared0("insert_versions", versions_json(rows));
 }
 
 std::vector<VersionRecord> load_history(pqxx::transaction_base& tx, std::string_view kind, std::int64_t id) {

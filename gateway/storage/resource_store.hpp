@@ -53,6 +53,12 @@ struct VersionRow {
   VersionRecord record;
 };
 void insert_versions(pqxx::transaction_base& tx, const std::vector<VersionRow>& rows);  // one statement
+// The rows as the statements that insert versions take them ($n::json).
+std::string versions_json(const std::vector<VersionRow>& rows);
+// The columns of resource_versions as json_to_recordset reads them from versions_json.
+inline constexpr const char* kVersionRecordset =
+    "json_to_recordset($1::json) AS r(kind text, id bigint, version integer, at timestamptz, by text, change text, "
+    "snapshot text)";
 std::vector<VersionRecord> load_history(pqxx::transaction_base& tx, std::string_view kind, std::int64_t id);
 
 struct HouseholdSearch {

@@ -4,24 +4,13 @@
 
 #include "gateway/storage/idempotency_store.hpp"
 #include "gateway/storage/migrations.hpp"
-#include "tests/support/test_database.hpp"
+#include "tests/support/prepared_database.hpp"
 
 using namespace siao::storage;
-using siao::test::TestDatabase;
 
 namespace {
-const std::string& migrated(const TestDatabase& db) {
-  migrate(db.url(), embedded_migrations());
-  return db.url();
-}
-
-// A migrated database and a connection with the statements prepared.
-struct Prepared {
-  TestDatabase db;
-  pqxx::connection conn{migrated(db)};
-  Prepared() {
-    for (const auto& s : idempotency_statements()) conn.prepare(s.name, s.sql);
-  }
+struct Prepared : siao::test::PreparedDatabase {
+  Prepared() : PreparedDatabase({&idempotency_statements()}) {}
 };
 }  // namespace
 

@@ -75,8 +75,9 @@ class TempDir {
 
 inline fs::path source_dir() { return fs::path(SIAO_SOURCE_DIR); }
 
-// A contracts directory laid out as the source tree is (ROOT/contracts beside ROOT/samples, so the shipped
-// contracts' "../samples/..." still resolve), starting as a copy of the shipped contracts.
+// A contracts directory laid out as the source tree is (ROOT/contracts beside ROOT/samples and ROOT/mapping,
+// so the shipped contracts' "../samples/..." and "../mapping/..." still resolve), starting as a copy of the
+// shipped contracts.
 class ContractsDir {
  public:
   ContractsDir() : root_("contracts-dir") {
@@ -84,6 +85,7 @@ class ContractsDir {
     for (const auto& entry : fs::directory_iterator(source_dir() / "contracts"))
       if (entry.path().extension() == ".json") fs::copy_file(entry.path(), path() / entry.path().filename());
     fs::copy(source_dir() / "samples", root_.path() / "samples", fs::copy_options::recursive);
+    fs::copy(source_dir() / "mapping", root_.path() / "mapping", fs::copy_options::recursive);  // rosalie's mapping
   }
   fs::path root() const { return root_.path(); }
   fs::path path() const { return root_.path() / "contracts"; }

@@ -282,7 +282,7 @@ TEST_CASE("every audit record's hash is recomputed from its stored row and its p
   auto rows = t.exec(
       "SELECT seq, rfc3339(at), client_id, method, route, target, status, request_id, trace_id, duration_us, "
       "request_body, response_sha256, response_body, resources::text, prev_hash, hash, contract_version, "
-      "contract_sha256 FROM audit_exchanges ORDER BY seq");
+      "contract_sha256, adapter, mapping_version, mapping_sha256 FROM audit_exchanges ORDER BY seq");
   REQUIRE(rows.size() == 4);
   std::string prev(64, '0');
   for (const auto& r : rows) {
@@ -294,7 +294,8 @@ TEST_CASE("every audit record's hash is recomputed from its stored row and its p
     CHECK(sv(14) == prev);
     auto expected = siao::audit::record_hash(
         prev, {r[0].as<std::int64_t>(), sv(1), sv(2), sv(3), sv(4), sv(5), r[6].as<int>(), sv(7), sv(8),
-               r[9].as<std::int64_t>(), opt(10), sv(11), opt(12), sv(13), opt(16), opt(17)});
+               r[9].as<std::int64_t>(), opt(10), sv(11), opt(12), sv(13), opt(16), opt(17), opt(18), opt(19),
+               opt(20)});
     CHECK(sv(15) == expected);
     prev = std::string(sv(15));
   }

@@ -9,6 +9,7 @@
 #include "gateway/contracts/registry.hpp"
 #include "gateway/json/schema_set.hpp"
 #include "gateway/util/hex.hpp"
+#include "tests/unit/source_tree.hpp"
 
 namespace fs = std::filesystem;
 using siao::contracts::ContractError;
@@ -17,12 +18,9 @@ using siao::domain::ResourceKind;
 
 namespace {
 
-const fs::path kRoot = fs::path(__FILE__).parent_path().parent_path().parent_path();
+const fs::path& kRoot = siao::test::source_root();
 
-const siao::json::SchemaSet& schemas() {
-  static const auto set = siao::json::SchemaSet::load(kRoot / "schemas");
-  return *set;
-}
+const siao::json::SchemaSet& schemas() { return siao::test::shipped_schemas(); }
 
 // A directory of contracts for one test, removed after it.
 struct ContractDir {

@@ -4,6 +4,7 @@
 #include "gateway/api/v2/routes.hpp"
 #include "gateway/api/v2/support.hpp"
 #include "gateway/api/v2/versions.hpp"
+#include "gateway/domain/dates.hpp"
 #include "gateway/domain/lifecycle.hpp"
 #include "gateway/storage/resource_store.hpp"
 
@@ -79,6 +80,15 @@ bool has_end_date(const std::optional<std::string>& placement) {
   return d.IsObject() && d.HasMember("endDate") && d["endDate"].IsString();
 }
 
+// When an adapter translated a partner's request, the time the partner says the request was made (Rosalie's
+// dateDemande): read only from a canonical command, never from what a v2 client sends.
+std::optional<std::string> submitted_by_partner(const Exchange& ex) {
+  if (&ex.request() == &ex.received()) return std::nullopt;
+  auto at = ex.request().header("x-submitted-at");
+  if (!at || !domain::parse_rfc3339(*at)) return std::nullopt;
+  return std::string(*at);
+}
+
 [[noreturn]] void open_insertion_exists() {
   conflict("open-insertion-request", "The household already has an open insertion request.");
 }
@@ -104,7 +114,7 @@ Response create(pqxx::transaction_base& tx, Exchange& ex, const ApiContext& ctx)
       if (other.kind == "insertion" && domain::is_open(other.status)) open_insertion_exists();
   r.requested_services = string_array(body["requestedServices"]);
   r.status = std::string(domain::initial_status(kind));
-  r.submitted_at = ex.now();
+  r.submitted_at = submitted_by_partner(ex).value_or(ex.now());
   r.history = "[" + history_entry(r.status, ex, std::nullopt) + "]";
   r.id = store::mint_request_id(tx);
   stamp(r.meta, ex, true);

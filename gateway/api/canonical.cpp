@@ -1,0 +1,53 @@
+#include "gateway/api/canonical.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+#include "gateway/http/problem.hpp"
+#include "gateway/http/target.hpp"
+
+namespace siao::api {
+
+void CanonicalApi::add(http::Method method, std::string pattern, std::string scope, audit::Exchange::Work work) {
+  // The router only matches: its handler never runs, and the operation text is the index of the work.
+  router_.add(method, std::move(pattern), [](http::Request&) -> boost::asio::awaitable<http::Response> { co_return http::Response{}; },
+              std::to_string(operations_.size()));
+  operations_.push_back({std::move(scope), std::move(work)});
+}
+
+http::Response CanonicalApi::execute(pqxx::transaction_base& tx, audit::Exchange& ex, const Command& command) const {
+  const auto& received = ex.received();
+  http::Request req;
+  req.method = command.method;
+  req.target = command.target;
+  if (!http::parse_target(req)) throw std::logic_error("an adapter made an invalid target: " + command.target);
+  req.headers = command.headers;
+  if (!command.body.empty())
+    req.headers.emplace_back("content-type", command.method == http::Method::patch ? "application/merge-patch+json"
+                                                                                   : "application/json");
+  req.body = command.body;
+  req.remote_address = received.remote_address;
+  req.client_cert_sha256 = received.client_cert_sha256;
+  req.tls = received.tls;
+  req.request_id = received.request_id;
+  req.trace_id = received.trace_id;
+  req.client_id = received.client_id;
+
+  router_.resolve(req);  // 404 / 405 as v2 would answer
+  std::size_t index = 0;
+  for (const auto& route : router_.routes())
+    if (route.pattern == req.route && (route.method == req.method ||
+                                       (req.method == http::Method::head && route.method == http::Method::get)))
+      index = std::stoul(route.operation);
+  const auto& op = operations_.at(index);
+  if (!ex.caller() || !ex.caller()->has_scope(op.scope))
+    throw http::HttpError(http::make_problem(403, "forbidden", "This contract does not grant " + op.scope + "."));
+
+  audit::Exchange::Translated as_canonical(ex, req);
+  auto response = op.work(tx, ex);
+  const auto* client = ex.caller();
+  if (client->fields.restricts_reads() && response.content_type == "application/json")
+    response.body = client->fields.minimise(std::move(response.body));
+  return response;
+}
+
+}  // namespace siao::api

@@ -1,0 +1,45 @@
+#pragma once
+// Partners' own keys for SIAO records, resolved and written in the caller's
+// transaction, so that a key and the write it names commit together.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <pqxx/transaction>
+
+#include "gateway/resources/household.hpp"
+#include "gateway/storage/pool.hpp"
+#include "gateway/storage/resource_store.hpp"
+
+namespace siao::storage {
+
+const std::vector<PreparedStatement>& partner_key_statements();
+
+// The SIAO id `key` of `partner` names for `kind` ("household", "person", "request"), if any.
+std::optional<std::int64_t> resolve_partner_key(pqxx::transaction_base& tx, std::string_view partner,
+                                                std::string_view kind, std::string_view key);
+
+struct NewPartnerKey {
+  std::string kind, key;
+  std::int64_t siao_id;
+};
+// Records keys of `partner`, all in one statement. Returns the SIAO id an existing
+// key already names when one of them is taken (nothing is written then); nullopt when all were added.
+std::optional<std::pair<std::string, std::int64_t>> add_partner_keys(pqxx::transaction_base& tx,
+                                                                     std::string_view partner,
+                                                                     const std::vector<NewPartnerKey>& keys,
+                                                                     std::string_view at, std::string_view by);
+
+// The same, with an exchange's new versions in the same statement (one round trip for both). When a key is
+// taken, the versions were written too: the caller refuses the exchange, which rolls both back.
+std::optional<std::pair<std::string, std::int64_t>> add_partner_keys_with_versions(
+    pqxx::transaction_base& tx, const std::vector<VersionRow>& versions, std::string_view partner,
+    const std::vector<NewPartnerKey>& keys, std::string_view at, std::string_view by);
+
+// Every key of every partner naming the record, ordered by partner then key.
+std::vector<resources::PartnerKey> partner_keys_of(pqxx::transaction_base& tx, std::string_view kind,
+                                                   std::int64_t siao_id);
+
+}  // namespace siao::storage
