@@ -1,10 +1,12 @@
 -- wrk script: POST /api/v2/households with varied households of 1 to 4
 -- members, drawn from a fixed pseudo-random sequence seeded per wrk thread
 -- (the same run makes the same bodies). Each thread formats its requests once,
--- in init, and cycles through them.
+-- in init, and cycles through them. The households come from households.lua;
+-- create_famille.lua sends the same ones to POST /api/v1.1/familles.
 --
 -- Environment:
 --   BENCH_API_KEY       bearer key of the calling client (required)
+--   BENCH_LUA_DIR       directory of households.lua (default: this script's)
 --   BENCH_BODIES        distinct bodies per thread (default 1000)
 --   BENCH_CREATE_PER_THREAD  stop each thread once it created this many
 --                       households (default: no limit, the measured run)
@@ -18,121 +20,42 @@ function setup(thread)
   thread:set("tid", counter)
 end
 
--- LuaJIT's math.random (a Tausworthe generator) gives the same sequence for
--- the same seed on every platform; each wrk thread has its own Lua state,
--- seeded in init with its thread number.
--- An integer in [lo, hi].
-local function between(lo, hi) return math.random(lo, hi) end
-local function pick(list) return list[between(1, #list)] end
-local function chance(percent) return between(1, 100) <= percent end
-
-local LAST_NAMES = {
-  "MARTIN", "BERNARD", "DUBOIS", "THOMAS", "ROBERT", "RICHARD", "PETIT", "DURAND", "LEROY", "MOREAU",
-  "SIMON", "LAURENT", "LEFEBVRE", "MICHEL", "GARCIA", "DAVID", "BERTRAND", "ROUX", "VINCENT", "FOURNIER",
-  "MOREL", "GIRARD", "ANDRÉ", "LEFÈVRE", "MERCIER", "DUPONT", "LAMBERT", "BONNET", "FRANÇOIS", "MARTINEZ",
-  "LEGRAND", "GARNIER", "FAURE", "ROUSSEAU", "BLANC", "GUERIN", "MULLER", "HENRY", "ROUSSEL", "NICOLAS",
-  "PERRIN", "MORIN", "MATHIEU", "CLÉMENT", "GAUTHIER", "DUMONT", "LOPEZ", "FONTAINE", "CHEVALIER", "ROBIN",
-  "N'DIAYE", "DIALLO", "TRAORÉ", "KONATÉ", "CISSÉ", "BENALI", "BENSAÏD", "HADDAD", "NGUYEN", "TRAN",
-  "DOS SANTOS", "PEREIRA", "KOWALSKI", "POPESCU", "HAKIMI", "AHMADI", "YILMAZ", "MENDY", "SAIDI", "LE GALL",
-}
-local FEMALE = {
-  "Marie", "Camille", "Léa", "Manon", "Chloé", "Inès", "Fatou", "Aïcha", "Nathalie", "Sandrine",
-  "Isabelle", "Sophie", "Amina", "Emma", "Jade", "Louise", "Zoé", "Anne", "Hélène", "Nadia",
-  "Fatima", "Aminata", "Mariam", "Sarah", "Élodie", "Céline", "Valérie", "Yasmine", "Khadija", "Oksana",
-}
-local MALE = {
-  "Jean", "Pierre", "Mohamed", "Karim", "Thomas", "Nicolas", "Julien", "Mamadou", "Lucas", "Hugo",
-  "Gabriel", "Louis", "Ahmed", "Youssef", "Christophe", "Stéphane", "Moussa", "Ibrahima", "Olivier", "Éric",
-  "François", "Rachid", "Sébastien", "Adam", "Nathan", "Noah", "Bilal", "Ousmane", "Dmytro", "Jérôme",
-}
-local NATIONALITIES = {
-  "FRA", "FRA", "FRA", "FRA", "FRA", "FRA", "DZA", "MAR", "TUN", "SEN", "MLI", "CIV", "GIN", "COD",
-  "AFG", "SYR", "UKR", "ROU", "ERI", "SDN", "unknown",
-}
-local TERRITORIES = {"75", "92", "93", "94"}
+-- The households (bench/lua/households.lua, shared with create_famille.lua),
+-- loaded from BENCH_LUA_DIR, else from this script's own directory: wrk
+-- scripts have no reliable require path.
+local function lua_dir()
+  local dir = os.getenv("BENCH_LUA_DIR")
+  if dir and dir ~= "" then return dir end
+  -- wrk loads its script with luaL_loadfile: the chunk is named "@<path>".
+  return debug.getinfo(1, "S").source:match("^@(.*)/[^/]*$") or "."
+end
+local next_household = dofile(lua_dir() .. "/households.lua")
 
 local function json_string(s)
   return '"' .. s:gsub('[%c"\\]', function(c) return string.format("\\u%04x", c:byte()) end) .. '"'
 end
 
--- A birth date between two years: mostly full, sometimes YYYY-MM or YYYY,
--- now and then unknown (nil).
-local function birth_date(from, to)
-  local r = between(1, 100)
-  local y = between(from, to)
-  if r <= 70 then return string.format("%04d-%02d-%02d", y, between(1, 12), between(1, 28)) end
-  if r <= 85 then return string.format("%04d-%02d", y, between(1, 12)) end
-  if r <= 95 then return string.format("%04d", y) end
-  return nil
-end
-
-local function person(role, sex, last, adult)
-  local firsts = {pick(sex == "male" and MALE or FEMALE)}
-  if chance(20) then
-    local second = pick(sex == "male" and MALE or FEMALE)
-    if second ~= firsts[1] then firsts[2] = second end
+-- A household as POST /api/v2/households takes it; the members' fields in
+-- a fixed order.
+local function household_json(h)
+  local members = {}
+  for i, p in ipairs(h.members) do
+    local quoted = {}
+    for j, f in ipairs(p.firstNames) do quoted[j] = json_string(f) end
+    local parts = {
+      '"role":' .. json_string(p.role),
+      '"lastName":' .. json_string(p.lastName),
+      '"firstNames":[' .. table.concat(quoted, ",") .. "]",
+      '"sex":' .. json_string(p.sex),
+    }
+    if p.birthDate then parts[#parts + 1] = '"birthDate":' .. json_string(p.birthDate) end
+    if p.birthName then parts[#parts + 1] = '"birthName":' .. json_string(p.birthName) end
+    if p.nationality then parts[#parts + 1] = '"nationality":' .. json_string(p.nationality) end
+    if p.phone then parts[#parts + 1] = '"phone":' .. json_string(p.phone) end
+    if p.email then parts[#parts + 1] = '"email":' .. json_string(p.email) end
+    members[i] = "{" .. table.concat(parts, ",") .. "}"
   end
-  if sex == "unknown" then firsts = {pick(chance(50) and MALE or FEMALE)} end
-  local parts = {
-    '"role":' .. json_string(role),
-    '"lastName":' .. json_string(last),
-  }
-  local quoted = {}
-  for i, f in ipairs(firsts) do quoted[i] = json_string(f) end
-  parts[#parts + 1] = '"firstNames":[' .. table.concat(quoted, ",") .. "]"
-  parts[#parts + 1] = '"sex":' .. json_string(sex)
-  local born -- not "adult and x or y": x may be nil
-  if adult then born = birth_date(1950, 2006) else born = birth_date(2009, 2025) end
-  if born then parts[#parts + 1] = '"birthDate":' .. json_string(born) end
-  if adult and sex == "female" and chance(25) then
-    parts[#parts + 1] = '"birthName":' .. json_string(pick(LAST_NAMES))
-  end
-  if chance(60) then parts[#parts + 1] = '"nationality":' .. json_string(pick(NATIONALITIES)) end
-  if adult and chance(50) then
-    parts[#parts + 1] = string.format('"phone":"+33%d%08d"', between(6, 7), between(0, 99999999))
-  end
-  if adult and chance(15) then
-    parts[#parts + 1] = string.format('"email":"contact%d@example.org"', between(1000, 999999))
-  end
-  return "{" .. table.concat(parts, ",") .. "}"
-end
-
-local function adult_sex()
-  local r = between(1, 100)
-  if r <= 55 then return "male" elseif r <= 97 then return "female" else return "unknown" end
-end
-local function child_sex() return chance(50) and "female" or "male" end
-
--- Compositions, with their weight out of 100.
-local function household()
-  local last = pick(LAST_NAMES)
-  local m = {}
-  local r = between(1, 100)
-  if r <= 35 then -- one adult alone
-    m[1] = person("head", adult_sex(), last, true)
-  elseif r <= 55 then -- one parent with 1 to 3 children
-    local sex = chance(80) and "female" or "male"
-    m[1] = person("head", sex, last, true)
-    for _ = 1, between(1, 3) do m[#m + 1] = person("child", child_sex(), last, false) end
-  elseif r <= 67 then -- couple
-    m[1] = person("head", "male", last, true)
-    m[2] = person("spouse", "female", chance(50) and last or pick(LAST_NAMES), true)
-  elseif r <= 82 then -- couple with 1 or 2 children
-    m[1] = person("head", chance(70) and "male" or "female", last, true)
-    m[2] = person("spouse", chance(70) and "female" or "male", last, true)
-    for _ = 1, between(1, 2) do m[#m + 1] = person("child", child_sex(), last, false) end
-  elseif r <= 90 then -- adults together (siblings, friends)
-    m[1] = person("head", adult_sex(), last, true)
-    for _ = 1, between(1, 3) do
-      m[#m + 1] = person("other_adult", adult_sex(), chance(50) and last or pick(LAST_NAMES), true)
-    end
-  elseif r <= 96 then -- an isolated minor
-    m[1] = person("head", child_sex(), last, false)
-  else -- minors together, or an adult with a minor who is not their child
-    m[1] = person("head", chance(50) and adult_sex() or child_sex(), last, chance(50))
-    m[2] = person("other_minor", child_sex(), pick(LAST_NAMES), false)
-  end
-  return '{"territory":' .. json_string(pick(TERRITORIES)) .. ',"members":[' .. table.concat(m, ",") .. "]}"
+  return '{"territory":' .. json_string(h.territory) .. ',"members":[' .. table.concat(members, ",") .. "]}"
 end
 
 local requests = {}
@@ -151,7 +74,7 @@ function init(args)
   }
   local count = tonumber(os.getenv("BENCH_BODIES") or "") or 1000
   for i = 1, count do
-    requests[i] = wrk.format("POST", "/api/v2/households", headers, household())
+    requests[i] = wrk.format("POST", "/api/v2/households", headers, household_json(next_household()))
   end
   limit = tonumber(os.getenv("BENCH_CREATE_PER_THREAD") or "")
   if limit then

@@ -2,10 +2,12 @@
 -- idDemandeRosalie...): one SIAO record per (partner, kind, key), never two.
 -- A record may have several keys of one partner (after a merge, every key of
 -- the absorbed record resolves to the survivor).
+-- Keys are opaque identifiers: compared byte for byte (COLLATE "C"), which
+-- keeps locale rules out of every lookup and every insert into the index.
 CREATE TABLE partner_keys (
-  partner    text NOT NULL,
-  kind       text NOT NULL CHECK (kind IN ('household', 'person', 'request')),
-  key        text NOT NULL CHECK (length(key) BETWEEN 1 AND 128),
+  partner    text COLLATE "C" NOT NULL,
+  kind       text COLLATE "C" NOT NULL CHECK (kind IN ('household', 'person', 'request')),
+  key        text COLLATE "C" NOT NULL CHECK (length(key) BETWEEN 1 AND 128),
   siao_id    bigint NOT NULL,
   created_at timestamptz NOT NULL,
   created_by text NOT NULL,
