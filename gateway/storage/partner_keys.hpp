@@ -25,15 +25,16 @@ struct NewPartnerKey {
   std::string kind, key;
   std::int64_t siao_id;
 };
-// Records keys of `partner`, all in one statement. Returns the SIAO id an existing
-// key already names when one of them is taken (nothing is written then); nullopt when all were added.
+// Records keys of `partner`, all in one statement. When one of them is taken, returns it with the SIAO id it
+// names; the others may have been written, and the caller refuses the exchange, which rolls them back (all or
+// nothing). nullopt when all were added. Throws HttpError 409 when a concurrent exchange took a key meanwhile.
 std::optional<std::pair<std::string, std::int64_t>> add_partner_keys(pqxx::transaction_base& tx,
                                                                      std::string_view partner,
                                                                      const std::vector<NewPartnerKey>& keys,
                                                                      std::string_view at, std::string_view by);
 
 // The same, with an exchange's new versions in the same statement (one round trip for both). When a key is
-// taken, the versions were written too: the caller refuses the exchange, which rolls both back.
+// taken, the versions were written too: the caller refuses the exchange, which rolls everything back.
 std::optional<std::pair<std::string, std::int64_t>> add_partner_keys_with_versions(
     pqxx::transaction_base& tx, const std::vector<VersionRow>& versions, std::string_view partner,
     const std::vector<NewPartnerKey>& keys, std::string_view at, std::string_view by);

@@ -46,7 +46,7 @@ TEST_CASE("partner keys: added keys resolve to their record and say who made the
                 std::string(kAt) + "'") == 2);
 }
 
-TEST_CASE("partner keys: a key already taken is reported with its record and nothing is written") {
+TEST_CASE("partner keys: a key already taken is reported with its record and the exchange's rollback leaves nothing") {
   Prepared p;
   {
     pqxx::work tx(p.conn);
@@ -54,11 +54,14 @@ TEST_CASE("partner keys: a key already taken is reported with its record and not
     tx.commit();
   }
   pqxx::work tx(p.conn);
+  // As a batch step runs: under a savepoint, rolled back when the step refuses.
+  tx.exec("SAVEPOINT step");
   auto taken = add_partner_keys(tx, "rosalie", {{"person", "P-9", 40000009}, {"household", "F-1", 90000002}}, kAt,
                                 "rosalie");
   REQUIRE(taken);
   CHECK(taken->first == "F-1");
   CHECK(taken->second == 90000001);
+  tx.exec("ROLLBACK TO SAVEPOINT step");
   CHECK_FALSE(resolve_partner_key(tx, "rosalie", "person", "P-9"));
   CHECK(resolve_partner_key(tx, "rosalie", "household", "F-1") == 90000001);
 }
