@@ -26,6 +26,10 @@ class Adapter {
   // The partner's own routes (generic has none: it is v2 itself). Only contracts naming this adapter may
   // call them.
   virtual void register_routes(http::Router& router, const AdapterContext& ctx) = 0;
+  // What this adapter finds wrong with a contract that names it, once its mapping is loaded: each problem
+  // "/pointer: message", into the mapping file when the contract names one, else into the contract. Checked
+  // when contracts load, so that a contract it cannot serve is refused there, not on its first call.
+  virtual std::vector<std::string> check(const auth::Client&) const { return {}; }
   // The prepared statements its routes run (work inside batch transactions uses prepared statements only):
   // prepared on every pooled connection with the core's own.
   virtual const std::vector<storage::PreparedStatement>& statements() const {

@@ -17,6 +17,12 @@ std::vector<std::string> Registry::names() const {
   return out;
 }
 
+std::vector<std::string> Registry::check(const auth::Client& client) const {
+  auto it = factories_.find(client.adapter);
+  if (it == factories_.end()) return {};
+  return it->second()->check(client);
+}
+
 std::vector<std::unique_ptr<Adapter>> Registry::make_all() const {
   std::vector<std::unique_ptr<Adapter>> out;
   for (const auto& [name, factory] : factories_) out.push_back(factory());

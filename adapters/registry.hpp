@@ -18,6 +18,8 @@ class Registry {
   void add(std::string name, Factory factory);  // throws std::logic_error for a name already taken
   bool has(std::string_view name) const;
   std::vector<std::string> names() const;
+  // The problems the adapter `client` names finds with its contract (Adapter::check); none for an unknown name.
+  std::vector<std::string> check(const auth::Client& client) const;
   // One instance of every adapter, in name order.
   std::vector<std::unique_ptr<Adapter>> make_all() const;
 

@@ -69,6 +69,12 @@ class DeclarativeAdapter final : public Adapter {
             operation_json(pattern));
   }
 
+  // The routes compiled as a call would compile them: a contract they cannot serve is refused at load.
+  std::vector<std::string> check(const auth::Client& client) const override {
+    if (!client.mapping) return {"/adapter/mapping: the declarative adapter serves what a mapping's routes say: name one"};
+    return compile_routes(*client.mapping).problems;
+  }
+
  private:
   std::shared_ptr<RouteCache> cache_ = std::make_shared<RouteCache>();
 };

@@ -59,14 +59,14 @@ int check(const std::string& file, const config::Config& cfg, const adapters::Re
   }
   contracts::Contract contract;
   try {
-    contract = contracts::load_contract(file, *schemas, load_options(cfg, adapters.names()));
+    contract = contracts::load_contract(file, *schemas, load_options(cfg, adapters));
   } catch (const contracts::ContractError& e) {
     for (const auto& p : e.problems()) std::cout << "FAIL " << p << "\n";
     return 1;
   }
   std::cout << "ok   " << file << ": contract " << contract.client.id << " " << contract.client.contract_version
             << " (sha256 " << contract.client.contract_sha256 << ")\n";
-  contracts::Registry registry(cfg.contracts_dir, schemas, load_options(cfg, adapters.names()));
+  contracts::Registry registry(cfg.contracts_dir, schemas, load_options(cfg, adapters));
   CheckRoutes routes(*schemas, registry, adapters);
   int failed = 0;
   for (const auto& r : run_samples(contract, *schemas, routes.router)) {

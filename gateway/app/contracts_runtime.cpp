@@ -4,16 +4,17 @@
 
 namespace siao::app {
 
-contracts::LoadOptions load_options(const config::Config& cfg, std::vector<std::string> adapters) {
+contracts::LoadOptions load_options(const config::Config& cfg, const adapters::Registry& adapters) {
   contracts::LoadOptions options;
   options.secrets_dir = cfg.secrets_dir;
-  options.adapters = std::move(adapters);
+  options.adapters = adapters.names();
+  options.check_adapter = [&adapters](const auth::Client& client) { return adapters.check(client); };
   return options;
 }
 
 ContractsRuntime::ContractsRuntime(const config::Config& cfg, std::shared_ptr<const json::SchemaSet> schemas,
-                                   std::vector<std::string> adapters, ops::Readiness& readiness)
-    : registry_(cfg.contracts_dir, std::move(schemas), load_options(cfg, std::move(adapters))), readiness_(readiness) {
+                                   const adapters::Registry& adapters, ops::Readiness& readiness)
+    : registry_(cfg.contracts_dir, std::move(schemas), load_options(cfg, adapters)), readiness_(readiness) {
   installed(*registry_.reload(), true);
 }
 

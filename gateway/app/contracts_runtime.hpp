@@ -4,6 +4,7 @@
 // archived in the database.
 #include <memory>
 
+#include "adapters/registry.hpp"
 #include "gateway/config/config.hpp"
 #include "gateway/contracts/archive.hpp"
 #include "gateway/contracts/registry.hpp"
@@ -15,7 +16,7 @@ class ContractsRuntime {
  public:
   // Loads every contract; throws contracts::ContractError.
   ContractsRuntime(const config::Config& cfg, std::shared_ptr<const json::SchemaSet> schemas,
-                   std::vector<std::string> adapters, ops::Readiness& readiness);
+                   const adapters::Registry& adapters, ops::Readiness& readiness);
 
   // A new set, installed atomically; on failure the current set stays and the error says why.
   std::shared_ptr<const contracts::ContractSet> reload();
@@ -30,6 +31,6 @@ class ContractsRuntime {
   ops::Readiness& readiness_;
 };
 
-contracts::LoadOptions load_options(const config::Config& cfg, std::vector<std::string> adapters);
+contracts::LoadOptions load_options(const config::Config& cfg, const adapters::Registry& adapters);
 
 }  // namespace siao::app

@@ -189,7 +189,7 @@ int serve(const config::Config& cfg, const adapters::Registry& adapter_registry)
   ops::Readiness readiness;
   std::optional<ContractsRuntime> runtime;
   try {
-    runtime.emplace(cfg, schemas, adapter_registry.names(), readiness);
+    runtime.emplace(cfg, schemas, adapter_registry, readiness);
   } catch (const contracts::ContractError& e) {
     for (const auto& line : e.problems()) log::event(log::Level::error, "contract refused", {{"problem", std::string_view(line)}});
     log::flush();

@@ -193,6 +193,9 @@ Loaded parse_contract(const fs::path& file, const std::string& source, const jso
       }
     }
   }
+  if (options.check_adapter && problems.list.empty())
+    for (const auto& problem : options.check_adapter(client))
+      problems.list.push_back((c.adapter.mapping.empty() ? file.string() : c.adapter.mapping) + ": " + problem);
   const auto& quota = doc["quota"];
   c.quota_limits = {quota["rate"].GetDouble(), static_cast<double>(quota["burst"].GetInt()),
                     quota["maxInFlight"].GetInt()};

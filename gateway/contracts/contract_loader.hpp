@@ -30,6 +30,9 @@ struct LoadOptions {
   std::filesystem::path secrets_dir;  // where `apiKeyFrom.file` names are looked up
   std::function<const char*(const char*)> getenv = [](const char* n) { return std::getenv(n); };
   std::vector<std::string> adapters;  // the adapters a contract may name; empty: not checked
+  // The named adapter's own problems with a contract (its mapping's routes...), each "/pointer: message" into
+  // the contract's mapping file, or into the contract when it names none.
+  std::function<std::vector<std::string>(const auth::Client&)> check_adapter;
 };
 
 // One file. Throws ContractError.

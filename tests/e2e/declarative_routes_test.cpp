@@ -1,6 +1,6 @@
-// A declarative partner's routes are checked: by the mapping schema when the contract is loaded or checked,
-// and for what the schema cannot see (documents, parameters) when the mapping is first served, which then
-// serves nothing rather than half of it.
+// A declarative partner's routes are checked when the contract is loaded or checked: by the mapping schema,
+// then by the adapter for what the schema cannot see (documents, parameters, a route twice). A contract
+// whose routes cannot be served is refused there, never on its first call.
 #include "tests/e2e/contracts_fixture.hpp"
 
 using namespace siao::test;
@@ -32,7 +32,7 @@ std::string mapping_with(const std::string& routes) {
 
 }  // namespace
 
-TEST_CASE("declarative: a mapping's routes are checked by schema at load and by the adapter when first served") {
+TEST_CASE("declarative: a mapping's routes are checked at load - by schema then by the adapter") {
   ContractsGateway g;
   const auto mapping_dir = g.contracts.root() / "mapping";
   const std::string adapter =
@@ -62,20 +62,30 @@ TEST_CASE("declarative: a mapping's routes are checked by schema at load and by 
     {"method": "GET", "path": "/menages/{cle}", "canonical": {"method": "GET", "target": "/api/v2/households/{id}"}},
     {"method": "POST", "path": "/menages", "canonical": {"method": "POST", "target": "/api/v2/households"}}
   ])"));
-  // A declarative contract without a mapping has no route at all.
+  auto adapter_check = run_gateway(
+      {"contract", "check", g.contracts.file("dept13").string()},
+      {{"GATEWAY_CONTRACTS_DIR", g.contracts.path().string()}, {key_env("dept13"), test_key("dept13")}});
+  CAPTURE(adapter_check.output);
+  CHECK(adapter_check.exit_code == 1);
+  CHECK(contains(adapter_check.output, mapping_file + ": /routes/0/response: no document \"menage\" with outbound rules"));
+  CHECK(contains(adapter_check.output, mapping_file + ": /routes/1/canonical/target: uses {id}, which the path does not have"));
+  CHECK(contains(adapter_check.output, mapping_file + ": /routes/2/path: another route, /routes/0, has the same method and path"));
+
+  // A gateway refuses to start on it, as on any bad contract: nothing is half-served.
+  auto serve = run_gateway({"serve"}, {{"GATEWAY_CONTRACTS_DIR", g.contracts.path().string()},
+                                       {key_env("dept13"), test_key("dept13")},
+                                       {"DATABASE_URL", g.db.url()}});
+  CAPTURE(serve.output);
+  CHECK(serve.exit_code == 78);
+  CHECK(contains(serve.output, "/routes/2/path: another route"));
+
+  // A declarative contract without a mapping has nothing to serve: refused too, pointing into the contract.
+  g.contracts.remove("dept13");
   g.contracts.put("dept14", declarative_contract("dept14", R"({"name": "declarative", "mappingVersion": "1.0.0"})"));
-  for (const char* id : {"dept13", "dept14"}) g.env[key_env(id)] = test_key(id);
-  g.start();
-
-  auto broken = g.as("dept13").post("/api/partner/menages", R"({"departement":"13"})");
-  CHECK(broken.status == 500);
-  CHECK(slug(broken) == "mapping-routes-invalid");
-  CHECK(contains(broken.str("/detail"), "/routes/0/response: no document \"menage\" with outbound rules"));
-  CHECK(contains(broken.str("/detail"), "/routes/1/canonical/target: uses {id}, which the path does not have"));
-  CHECK(contains(broken.str("/detail"), "/routes/2/path: another route, /routes/0, has the same method and path"));
-  CHECK(g.count("SELECT count(*) FROM households") == 0);
-
-  auto none = g.as("dept14").get("/api/partner/menages/1");
-  CHECK(none.status == 404);
-  CHECK(slug(none) == "not-found");
+  auto no_mapping = run_gateway(
+      {"contract", "check", g.contracts.file("dept14").string()},
+      {{"GATEWAY_CONTRACTS_DIR", g.contracts.path().string()}, {key_env("dept14"), test_key("dept14")}});
+  CAPTURE(no_mapping.output);
+  CHECK(no_mapping.exit_code == 1);
+  CHECK(contains(no_mapping.output, g.contracts.file("dept14").string() + ": /adapter/mapping: the declarative adapter"));
 }
