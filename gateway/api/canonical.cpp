@@ -8,9 +8,9 @@
 namespace siao::api {
 
 void CanonicalApi::add(http::Method method, std::string pattern, std::string scope, audit::Exchange::Work work) {
-  // The router only matches: its handler never runs, and the operation text is the index of the work.
+  // The router only matches: its handler never runs, and its n-th route is operations_[n].
   router_.add(method, std::move(pattern), [](http::Request&) -> boost::asio::awaitable<http::Response> { co_return http::Response{}; },
-              std::to_string(operations_.size()));
+              {});
   operations_.push_back({std::move(scope), std::move(work)});
 }
 
@@ -32,13 +32,8 @@ http::Response CanonicalApi::execute(pqxx::transaction_base& tx, audit::Exchange
   req.trace_id = received.trace_id;
   req.client_id = received.client_id;
 
-  router_.resolve(req);  // 404 / 405 as v2 would answer
-  std::size_t index = 0;
-  for (const auto& route : router_.routes())
-    if (route.pattern == req.route && (route.method == req.method ||
-                                       (req.method == http::Method::head && route.method == http::Method::get)))
-      index = std::stoul(route.operation);
-  const auto& op = operations_.at(index);
+  const auto& route = router_.resolve(req);  // 404 / 405 as v2 would answer
+  const auto& op = operations_[static_cast<std::size_t>(&route - router_.routes().data())];
   if (!ex.caller() || !ex.caller()->has_scope(op.scope))
     throw http::HttpError(http::make_problem(403, "forbidden", "This contract does not grant " + op.scope + "."));
 

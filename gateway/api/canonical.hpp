@@ -30,7 +30,7 @@ class CanonicalApi {
     std::string scope;
     audit::Exchange::Work work;
   };
-  http::Router router_;  // matching only: each route's operation text indexes operations_
+  http::Router router_;  // matching only: its n-th route is operations_[n]
   std::vector<Operation> operations_;
 };
 

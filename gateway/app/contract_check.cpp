@@ -39,13 +39,6 @@ Verdict refused(const http::Problem& p) {
   return v;
 }
 
-const http::Route* route_of(const http::Router& router, const http::Request& req) {
-  for (const auto& r : router.routes())
-    if (r.pattern == req.route && (r.method == req.method || (req.method == http::Method::head && r.method == http::Method::get)))
-      return &r;
-  return nullptr;
-}
-
 std::string operation_string(const http::Route& route, const char* key) {
   rapidjson::Document op;
   op.Parse(route.operation.c_str());
@@ -61,11 +54,10 @@ Verdict judge_inbound(const contracts::Contract& contract, const json::SchemaSet
   req.target = request["path"].GetString();
   if (!http::parse_target(req)) return {"400", {}};
   try {
-    router.resolve(req);
-    const auto* route = route_of(router, req);
-    auto scope = route ? operation_string(*route, "x-scope") : std::string();
+    const auto& route = router.resolve(req);
+    auto scope = operation_string(route, "x-scope");
     if (!scope.empty() && !client.has_scope(scope)) return {"403", {}};
-    auto schema = route ? operation_string(*route, "x-requestSchema") : std::string();
+    auto schema = operation_string(route, "x-requestSchema");
     if (schema.empty()) return {};
     if (!request.HasMember("body")) return {"400", {}};
     auto body = json::parse_body(text_of(request["body"]));

@@ -27,7 +27,7 @@ std::string_view loggable(const std::exception& e) {
 boost::asio::awaitable<http::Response> Dispatcher::handle(http::Request& req) const {
   std::optional<http::Problem> problem;
   try {
-    const auto& handler = router_.resolve(req);
+    const auto& handler = router_.resolve(req).handler;
     co_return co_await handler(req);
   } catch (const http::HttpError& e) {
     problem = e.problem();

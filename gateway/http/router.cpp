@@ -52,7 +52,7 @@ void Router::add(Method method, std::string pattern, Handler handler, std::strin
                           std::move(operation_json)});
 }
 
-const Handler& Router::resolve(Request& req) const {
+const Route& Router::resolve(Request& req) const {
   const Route* found = nullptr;
   const Route* get_for_head = nullptr;
   std::vector<Method> allowed;
@@ -73,7 +73,7 @@ const Handler& Router::resolve(Request& req) const {
       const auto& s = found->segments[i];
       if (is_param(s)) req.path_params.emplace_back(std::string_view(s).substr(1, s.size() - 2), req.segments[i]);
     }
-    return found->handler;
+    return *found;
   }
   if (allowed.empty()) throw HttpError(make_problem(404, "not-found", "No resource at this path."));
   if (std::find(allowed.begin(), allowed.end(), Method::get) != allowed.end()) allowed.push_back(Method::head);

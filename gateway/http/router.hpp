@@ -24,9 +24,10 @@ class Router {
  public:
   void add(Method method, std::string pattern, Handler handler, std::string operation_json);
 
-  // Fills req.route and req.path_params and returns the handler, or throws
-  // HttpError 404 / 405. HEAD is served by a GET route.
-  const Handler& resolve(Request& req) const;
+  // Fills req.route and req.path_params and returns the matched route (its
+  // handler, its operation), or throws HttpError 404 / 405. HEAD is served by
+  // a GET route.
+  const Route& resolve(Request& req) const;
 
   const std::vector<Route>& routes() const { return routes_; }
 
