@@ -185,9 +185,10 @@ http::Response serve_call(pqxx::transaction_base& tx, audit::Exchange& ex, const
   const auto canonical_doc = parsed_answer(answer);
   if (const auto& reg = route.registration) {
     // Checked above; a concurrent call with the same key may still get there first.
+    // Written with the exchange's versions, in one statement.
     const auto id = id_in(canonical_doc, *reg);
-    if (const auto taken = storage::add_partner_keys(tx, client.id, {{reg->kind, new_key, id}}, ex.now(), client.id))
-      key_taken(*reg, new_key, taken->second);
+    ex.add_partner_keys(client.id, {{reg->kind, new_key, id}},
+                        [reg = *reg](const std::string& key, std::int64_t siao_id) { key_taken(reg, key, siao_id); });
     if (!reg->answer.empty()) answer_keys.emplace_back(reg->answer, new_key);
   }
   return partner_answer(answer, canonical_doc, route, mapping, answer_keys);

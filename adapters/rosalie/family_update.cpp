@@ -236,16 +236,23 @@ http::Response update_family(const Services& s, pqxx::transaction_base& tx, audi
     execute(s, tx, ex,
             {http::Method::patch, "/api/v2/persons/" + std::to_string(p.person), p.body, {{"if-match", "*"}}}, m,
             Origin{.document = "personne", .prefix = json::pointer_append("/personnes", p.index)});
-  if (auto taken = storage::add_partner_keys(tx, partner, new_keys, ex.now(), partner))
-    refuse(409, "conflict", "A concurrent request recorded the idPersonneRosalie " + taken->first +
-                                ": read the family again.");
+  // The new persons' keys, for the answer: they are written only when the exchange's versions are.
+  std::vector<std::pair<std::int64_t, std::string>> arrived_keys;
+  arrived_keys.reserve(new_keys.size());
+  for (const auto& k : new_keys) arrived_keys.emplace_back(k.siao_id, k.key);
+  // Written with the exchange's versions, in one statement.
+  ex.add_partner_keys(std::string(partner), std::move(new_keys), [](const std::string& key, std::int64_t) {
+    refuse(409, "conflict", "A concurrent request recorded the idPersonneRosalie " + key + ": read the family again.");
+  });
 
   // Every person of the family, Rosalie's or not, in SIAO's order (new persons have the newest ids).
   std::vector<std::int64_t> ids;
   ids.reserve(held.Size() + new_ids.size());
   for (const auto& member : held.GetArray()) ids.push_back(id_at(member, "id"));
+  auto person_keys = keys_of(tx, partner, "person", ids);
+  person_keys.insert(person_keys.end(), arrived_keys.begin(), arrived_keys.end());
+  std::sort(person_keys.begin(), person_keys.end());
   ids.insert(ids.end(), new_ids.begin(), new_ids.end());
-  const auto person_keys = keys_of(tx, partner, "person", ids);
   std::vector<PersonIds> persons;
   persons.reserve(ids.size());
   for (auto id : ids) {

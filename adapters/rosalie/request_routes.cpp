@@ -60,11 +60,14 @@ http::Response create_request(const Services& s, pqxx::transaction_base& tx, aud
   const auto request = parse_canonical(answer.body);
   const auto id = id_at(request, "id");
   const auto key = view(body["idDemandeRosalie"]);
-  if (auto taken = storage::add_partner_keys(tx, partner, {{"request", std::string(key), id}}, ex.now(), partner)) {
-    const auto siao = std::to_string(taken->second);
-    refuse(409, "request-exists", "The idDemandeRosalie " + std::string(key) + " already names SIAO request " + siao + ".",
-           {{"/idDemandeRosalie", "already names SIAO request " + siao}});
-  }
+  // Written with the exchange's versions, in one statement.
+  ex.add_partner_keys(std::string(partner), {{"request", std::string(key), id}},
+                      [](const std::string& taken, std::int64_t siao_id) {
+                        const auto siao = std::to_string(siao_id);
+                        refuse(409, "request-exists",
+                               "The idDemandeRosalie " + taken + " already names SIAO request " + siao + ".",
+                               {{"/idDemandeRosalie", "already names SIAO request " + siao}});
+                      });
   const auto status = m.code(status_list(string_at(request, "kind")), mapping::Direction::outbound,
                              string_at(request, "status"));
   if (!status) throw std::logic_error("a new request's status has no Rosalie code");

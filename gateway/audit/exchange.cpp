@@ -67,6 +67,7 @@ void Exchange::add_version(std::string_view kind, std::int64_t id, storage::Vers
 }
 
 void Exchange::add_partner_keys(std::string partner, std::vector<storage::NewPartnerKey> keys, KeyTaken taken) {
+  if (!keys_.empty()) throw std::logic_error("an exchange records one set of partner keys");
   keys_partner_ = std::move(partner);
   keys_ = std::move(keys);
   key_taken_ = std::move(taken);
