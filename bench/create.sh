@@ -15,22 +15,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 duration=${BENCH_DURATION:-20}
 connections=${BENCH_CONNECTIONS:-32}
 threads=${BENCH_THREADS:-2}
-url="http://$BENCH_HTTP_LISTEN"
 script="$SIAO_ROOT/bench/lua/create_household.lua"
 
 bench_setup
 
 bench_probe_create
 
-echo "Warming up (3 s)..."
-wrk -t"$threads" -c"$connections" -d3s -s "$script" "$url" >/dev/null
-
-out=$(wrk -t"$threads" -c"$connections" -d"${duration}s" --latency -s "$script" "$url")
-printf '%s\n' "$out"
-
-rss_kib=$(bench_peak_rss_kib "$BENCH_GATEWAY_PID")
-bench_summary create "$out" "$connections" "$threads" "$duration" "$rss_kib"
-if [ "$(bench_non2xx "$out")" != 0 ]; then
-  echo "Responses of 400 and above in var/bench-gateway.log (count, status, route):"
-  bench_error_statuses
-fi
+bench_measure create "$script" "$duration" "$connections" "$threads"

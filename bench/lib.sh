@@ -15,7 +15,10 @@
 # read without contact details and every write checked field by field), to
 # measure what field rules cost.
 #   bench_peak_rss_kib PID  prints VmHWM of PID in KiB
-#   bench_probe_create      one POST /api/v2/households, which must answer 201
+#   bench_probe PATH BODY   one POST, which must answer 201
+#   bench_probe_create      bench_probe of one household (POST /api/v2/households)
+#   bench_measure NAME SCRIPT DURATION CONNECTIONS THREADS
+#                           warm-up, measured wrk run, summary, error statuses
 #   bench_summary NAME WRK_OUTPUT CONNS THREADS DURATION RSS_KIB
 #                           prints the one-line summary of an API benchmark
 #   bench_stop              with BENCH_KEEP_METRICS=1, saves /metrics to
@@ -108,6 +111,13 @@ bench_start_gateway() {
   rm -rf "$root" && mkdir -p "$contracts"
   cp "$SIAO_ROOT"/contracts/*.json "$SIAO_ROOT"/bench/contracts/*.json "$contracts/"
   cp -r "$SIAO_ROOT/mapping" "$SIAO_ROOT/samples" "$root/"
+  # Every client under the back-office's quota: the benchmarks measure the
+  # gateway, not a contract's limits (rosalie's 500/s would refuse most calls).
+  local quota file
+  quota=$(jq -c '.quota' "$SIAO_ROOT/contracts/siao-backoffice.json") || return 1
+  for file in "$contracts"/*.json; do
+    jq --argjson quota "$quota" '.quota = $quota' "$file" >"$file.tmp" && mv "$file.tmp" "$file" || return 1
+  done
   export GATEWAY_CONTRACTS_DIR=$contracts
   if [ ! -e "$contracts/$client.json" ]; then
     echo "bench: no contract $client (BENCH_CLIENT)" >&2
@@ -150,17 +160,41 @@ bench_peak_rss_kib() {
   awk '/^VmHWM:/ { print $2 }' "/proc/${1:?bench_peak_rss_kib PID}/status"
 }
 
-# One household created by hand before a run: a refusal (key, schema) would
-# otherwise show only as a count of non-2xx responses.
-bench_probe_create() {
-  local status
-  status=$(curl -sS -o /dev/null -w '%{http_code}' -X POST "http://$BENCH_HTTP_LISTEN/api/v2/households" \
-    -H "Authorization: Bearer $BENCH_API_KEY" -H 'Content-Type: application/json' \
-    --data '{"territory":"75","members":[{"role":"head","lastName":"DUPONT","firstNames":["Marie"],"sex":"female","birthDate":"1985-03-14"}]}')
+# One POST made by hand before a run, which must answer 201: a refusal (key,
+# contract, schema, a missing adapter) would otherwise show only as a count
+# of non-2xx responses.
+#   bench_probe PATH BODY
+bench_probe() {
+  local path=${1:?bench_probe PATH BODY} body=${2:?bench_probe PATH BODY} status
+  status=$(curl -sS -o /dev/null -w '%{http_code}' -X POST "http://$BENCH_HTTP_LISTEN$path" \
+    -H "Authorization: Bearer $BENCH_API_KEY" -H 'Content-Type: application/json' --data "$body")
   if [ "$status" != 201 ]; then
-    echo "bench: POST /api/v2/households answered $status, not 201; end of var/bench-gateway.log:" >&2
+    echo "bench: POST $path answered $status, not 201; end of var/bench-gateway.log:" >&2
     tail -n 5 "$BENCH_GATEWAY_LOG" >&2
     return 1
+  fi
+}
+
+bench_probe_create() {
+  bench_probe /api/v2/households \
+    '{"territory":"75","members":[{"role":"head","lastName":"DUPONT","firstNames":["Marie"],"sex":"female","birthDate":"1985-03-14"}]}'
+}
+
+# A 3 s warm-up, then the measured wrk run of SCRIPT against the gateway,
+# its output, the one-line summary (bench_summary) and, when some answers
+# were 400 or above, their statuses from the gateway's log.
+#   bench_measure NAME SCRIPT DURATION CONNECTIONS THREADS
+bench_measure() {
+  local name=$1 script=$2 duration=$3 connections=$4 threads=$5 url="http://$BENCH_HTTP_LISTEN" out rss_kib
+  echo "Warming up (3 s)..."
+  wrk -t"$threads" -c"$connections" -d3s -s "$script" "$url" >/dev/null
+  out=$(wrk -t"$threads" -c"$connections" -d"${duration}s" --latency -s "$script" "$url")
+  printf '%s\n' "$out"
+  rss_kib=$(bench_peak_rss_kib "$BENCH_GATEWAY_PID")
+  bench_summary "$name" "$out" "$connections" "$threads" "$duration" "$rss_kib"
+  if [ "$(bench_non2xx "$out")" != 0 ]; then
+    echo "Responses of 400 and above in var/bench-gateway.log (count, status, route):"
+    bench_error_statuses
   fi
 }
 

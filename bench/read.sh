@@ -48,16 +48,4 @@ fi
 echo "$made household ids in var/bench-household-ids.txt"
 
 export BENCH_IDS_FILE=$ids_file BENCH_THREADS=$threads
-echo "Warming up (3 s)..."
-wrk -t"$threads" -c"$connections" -d3s -s "$SIAO_ROOT/bench/lua/read_household.lua" "$url" >/dev/null
-
-out=$(wrk -t"$threads" -c"$connections" -d"${duration}s" --latency \
-  -s "$SIAO_ROOT/bench/lua/read_household.lua" "$url")
-printf '%s\n' "$out"
-
-rss_kib=$(bench_peak_rss_kib "$BENCH_GATEWAY_PID")
-bench_summary read "$out" "$connections" "$threads" "$duration" "$rss_kib"
-if [ "$(bench_non2xx "$out")" != 0 ]; then
-  echo "Responses of 400 and above in var/bench-gateway.log (count, status, route):"
-  bench_error_statuses
-fi
+bench_measure read "$SIAO_ROOT/bench/lua/read_household.lua" "$duration" "$connections" "$threads"
