@@ -1,6 +1,7 @@
 #pragma once
-// A client contract as loaded from its file: the Client that handlers see,
-// plus what only the gateway's edges need (credentials, quota, adapter, samples).
+// A client contract as loaded from its file: the Client that handlers see
+// (its adapter and mapping included), plus what only the gateway's edges need
+// (credentials, quota, samples).
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -12,12 +13,6 @@
 #include "gateway/auth/quota.hpp"
 
 namespace siao::contracts {
-
-struct AdapterChoice {
-  std::string name;             // "generic", "rosalie", "declarative", ...
-  std::string mapping;          // a mapping file, resolved against the contract's directory; empty: none
-  std::string mapping_version;
-};
 
 struct Outbound {
   std::string endpoint;
@@ -31,7 +26,6 @@ struct Contract {
   std::string source;          // the file's bytes: every version is archived
   std::vector<auth::KeyHash> keys;
   std::vector<std::string> certificates;  // SHA-256 fingerprints, lower-case hex
-  AdapterChoice adapter;
   auth::QuotaLimits quota_limits;
   std::optional<Outbound> outbound;
   std::vector<std::filesystem::path> samples;  // resolved against the contract's directory

@@ -168,25 +168,24 @@ Loaded parse_contract(const fs::path& file, const std::string& source, const jso
 
   const auto dir = file.parent_path();
   const auto& adapter = doc["adapter"];
-  c.adapter.name = adapter["name"].GetString();
-  client.adapter = c.adapter.name;
+  client.adapter = adapter["name"].GetString();
   if (!options.adapters.empty() &&
-      std::find(options.adapters.begin(), options.adapters.end(), c.adapter.name) == options.adapters.end()) {
+      std::find(options.adapters.begin(), options.adapters.end(), client.adapter) == options.adapters.end()) {
     std::string known;
     for (const auto& a : options.adapters) known += (known.empty() ? "" : ", ") + a;
-    problems.add("/adapter/name", "no adapter is named " + c.adapter.name + " (there are: " + known + ")");
+    problems.add("/adapter/name", "no adapter is named " + client.adapter + " (there are: " + known + ")");
   }
-  c.adapter.mapping_version = adapter["mappingVersion"].GetString();
-  client.mapping_version = c.adapter.mapping_version;
+  client.mapping_version = adapter["mappingVersion"].GetString();
+  std::string mapping_file;  // resolved against the contract's directory; empty: none
   if (const auto* mapping = member(adapter, "mapping")) {
-    c.adapter.mapping = (dir / mapping->GetString()).lexically_normal().string();
-    if (!fs::exists(c.adapter.mapping)) {
-      problems.add("/adapter/mapping", "no such file: " + c.adapter.mapping);
+    mapping_file = (dir / mapping->GetString()).lexically_normal().string();
+    if (!fs::exists(mapping_file)) {
+      problems.add("/adapter/mapping", "no such file: " + mapping_file);
     } else {
       try {
-        client.mapping = mapping::Mapping::load(c.adapter.mapping, schemas);
-        if (client.mapping->version() != c.adapter.mapping_version)
-          problems.add("/adapter/mappingVersion", "is " + c.adapter.mapping_version + " but " + c.adapter.mapping +
+        client.mapping = mapping::Mapping::load(mapping_file, schemas);
+        if (client.mapping->version() != client.mapping_version)
+          problems.add("/adapter/mappingVersion", "is " + client.mapping_version + " but " + mapping_file +
                                                       " is version " + client.mapping->version());
       } catch (const mapping::LoadError& e) {
         problems.list.insert(problems.list.end(), e.problems.begin(), e.problems.end());
@@ -195,7 +194,7 @@ Loaded parse_contract(const fs::path& file, const std::string& source, const jso
   }
   if (options.check_adapter && problems.list.empty())
     for (const auto& problem : options.check_adapter(client))
-      problems.list.push_back((c.adapter.mapping.empty() ? file.string() : c.adapter.mapping) + ": " + problem);
+      problems.list.push_back((mapping_file.empty() ? file.string() : mapping_file) + ": " + problem);
   const auto& quota = doc["quota"];
   c.quota_limits = {quota["rate"].GetDouble(), static_cast<double>(quota["burst"].GetInt()),
                     quota["maxInFlight"].GetInt()};
