@@ -118,6 +118,11 @@ void Pool::worker() {
   if (conn) connected_.fetch_sub(1);
 }
 
+// One name is enough: each ROLLBACK TO reaches the newest savepoint of that name. Constant text: PREPARE cannot
+// take SAVEPOINT.
+void begin_step(pqxx::transaction_base& tx) { tx.exec("SAVEPOINT step"); }
+void rollback_step(pqxx::transaction_base& tx) { tx.exec("ROLLBACK TO SAVEPOINT step"); }
+
 namespace {
 // A read without savepoint hit an SQL error: the transaction is lost, run the batch again.
 struct RerunWithSavepoints {};
@@ -132,8 +137,7 @@ void Pool::run_batch_once(pqxx::connection& c, const std::vector<BatchStep*>& st
   pqxx::work tx(c);
   for (auto* s : steps) {
     bool savepoint = savepoint_every_step || !s->reads_only();
-    // One name is enough: each ROLLBACK TO reaches the newest savepoint of that name.
-    if (savepoint) tx.exec("SAVEPOINT step");  // constant text: PREPARE cannot take SAVEPOINT
+    if (savepoint) begin_step(tx);
     try {
       s->step(tx);
     } catch (const pqxx::broken_connection&) {
@@ -142,11 +146,11 @@ void Pool::run_batch_once(pqxx::connection& c, const std::vector<BatchStep*>& st
       throw;
     } catch (const pqxx::sql_error&) {
       if (!savepoint) throw RerunWithSavepoints{};  // the transaction is lost: run the batch again
-      tx.exec("ROLLBACK TO SAVEPOINT step");
+      rollback_step(tx);
       s->step_failed(std::current_exception());
     } catch (...) {
       // Not an SQL error: the transaction is intact; undo only what the step wrote.
-      if (savepoint) tx.exec("ROLLBACK TO SAVEPOINT step");
+      if (savepoint) rollback_step(tx);
       s->step_failed(std::current_exception());
     }
   }

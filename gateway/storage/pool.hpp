@@ -54,6 +54,12 @@ class BatchStep {
   virtual bool reads_only() const noexcept { return false; }
 };
 
+// A step's savepoint, as the pool sets it before each step that writes. A storage function whose statement failed
+// for a reason it can explain (a key already taken) returns to it, then reads why: whatever the step wrote is
+// undone, and the step goes on to refuse the exchange.
+void begin_step(pqxx::transaction_base& tx);
+void rollback_step(pqxx::transaction_base& tx);
+
 // Runs last in every batch transaction, before the commit (the audit trail).
 using BatchFinisher = std::function<void(pqxx::transaction_base& tx, const std::vector<BatchStep*>& steps)>;
 

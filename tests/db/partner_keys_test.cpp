@@ -54,16 +54,42 @@ TEST_CASE("partner keys: a key already taken is reported with its record and the
     tx.commit();
   }
   pqxx::work tx(p.conn);
-  // As a batch step runs: under a savepoint, rolled back when the step refuses.
-  tx.exec("SAVEPOINT step");
+  // As a batch step runs: under its savepoint, which the refused insertion returns to.
+  begin_step(tx);
+  add_household(tx, 90000002);
   auto taken = add_partner_keys(tx, "rosalie", {{"person", "P-9", 40000009}, {"household", "F-1", 90000002}}, kAt,
                                 "rosalie");
   REQUIRE(taken);
   CHECK(taken->first == "F-1");
   CHECK(taken->second == 90000001);
-  tx.exec("ROLLBACK TO SAVEPOINT step");
+  // Nothing of the step stays, and the transaction goes on.
   CHECK_FALSE(resolve_partner_key(tx, "rosalie", "person", "P-9"));
+  CHECK_FALSE(load_household(tx, 90000002, Lock::none));
   CHECK(resolve_partner_key(tx, "rosalie", "household", "F-1") == 90000001);
+}
+
+TEST_CASE("partner keys: a key taken with the versions of an exchange leaves neither keys nor versions") {
+  Prepared p;
+  {
+    pqxx::work tx(p.conn);
+    REQUIRE_FALSE(add_partner_keys(tx, "rosalie", {{"person", "P-1", 40000001}}, kAt, "rosalie"));
+    tx.commit();
+  }
+  pqxx::work tx(p.conn);
+  begin_step(tx);
+  std::vector<VersionRow> versions = {{"household", 90000003, {1, kAt, "rosalie", "created", "{}"}}};
+  auto taken = add_partner_keys_with_versions(tx, versions, "rosalie",
+                                              {{"household", "F-3", 90000003}, {"person", "P-1", 40000003}}, kAt,
+                                              "rosalie");
+  REQUIRE(taken);
+  CHECK(taken->first == "P-1");
+  CHECK(taken->second == 40000001);
+  CHECK_FALSE(resolve_partner_key(tx, "rosalie", "household", "F-3"));
+  CHECK(pqxx::result(tx.exec("SELECT count(*) FROM resource_versions WHERE id = 90000003"))[0][0].as<int>() == 0);
+  // Without a taken key the same statement writes both.
+  REQUIRE_FALSE(add_partner_keys_with_versions(tx, versions, "rosalie", {{"household", "F-3", 90000003}}, kAt, "rosalie"));
+  CHECK(resolve_partner_key(tx, "rosalie", "household", "F-3") == 90000003);
+  CHECK(pqxx::result(tx.exec("SELECT count(*) FROM resource_versions WHERE id = 90000003"))[0][0].as<int>() == 1);
 }
 
 TEST_CASE("partner keys: a household lists every partner's keys when it is loaded") {
