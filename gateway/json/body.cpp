@@ -5,8 +5,11 @@
 #include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
 
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
 #include <string>
-#include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "gateway/http/problem.hpp"
@@ -17,80 +20,105 @@ namespace {
 
 constexpr unsigned kParseFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
 
-enum class Refusal { none, not_object, too_deep, duplicate };
+enum class Refusal { none, not_object, too_deep };
 
-// Runs before the DOM exists, so that neither depth nor duplicates ever reach a tree. Pointers are kept
-// per open container because a duplicate's detail must say where it is.
-class Scanner : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Scanner> {
+// Stands between the reader and the document, so that one pass both builds the tree and refuses what must never
+// reach one: a top-level value other than an object, and nesting deeper than kMaxBodyDepth.
+class Guard : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Guard> {
  public:
-  bool Default() { return scalar(); }
-  bool String(const char*, rapidjson::SizeType, bool) { return scalar(); }
-  bool StartObject() { return open(true); }
-  bool StartArray() { return open(false); }
-  bool EndObject(rapidjson::SizeType) { return close(); }
-  bool EndArray(rapidjson::SizeType) { return close(); }
+  explicit Guard(rapidjson::Document& doc) : doc_(doc) {}
 
-  bool Key(const char* str, rapidjson::SizeType length, bool) {
-    Frame& top = stack_.back();
-    top.key.assign(str, length);
-    if (!top.keys.insert(top.key).second) {
-      refusal_ = Refusal::duplicate;
-      where_ = pointer_append(top.pointer, top.key);
-      return false;
-    }
-    return true;
-  }
+  bool Null() { return scalar() && doc_.Null(); }
+  bool Bool(bool b) { return scalar() && doc_.Bool(b); }
+  bool Int(int i) { return scalar() && doc_.Int(i); }
+  bool Uint(unsigned u) { return scalar() && doc_.Uint(u); }
+  bool Int64(std::int64_t i) { return scalar() && doc_.Int64(i); }
+  bool Uint64(std::uint64_t u) { return scalar() && doc_.Uint64(u); }
+  bool Double(double d) { return scalar() && doc_.Double(d); }
+  bool String(const char* s, rapidjson::SizeType n, bool copy) { return scalar() && doc_.String(s, n, copy); }
+  bool Key(const char* s, rapidjson::SizeType n, bool copy) { return doc_.Key(s, n, copy); }
+  bool StartObject() { return open() && doc_.StartObject(); }
+  bool StartArray() { return open(false) && doc_.StartArray(); }
+  bool EndObject(rapidjson::SizeType n) { return --depth_, doc_.EndObject(n); }
+  bool EndArray(rapidjson::SizeType n) { return --depth_, doc_.EndArray(n); }
 
   Refusal refusal() const { return refusal_; }
-  const std::string& where() const { return where_; }
 
  private:
-  struct Frame {
-    bool object;
-    std::string pointer;
-    std::size_t index = 0;  // next array element
-    std::string key;        // current object member
-    std::unordered_set<std::string> keys;
-  };
-
   bool scalar() {
-    if (stack_.empty()) {
-      refusal_ = Refusal::not_object;
-      return false;
-    }
-    if (!stack_.back().object) ++stack_.back().index;
-    return true;
+    if (depth_ == 0) refusal_ = Refusal::not_object;
+    return depth_ > 0;
+  }
+  bool open(bool object = true) {
+    if (depth_ == 0 && !object) refusal_ = Refusal::not_object;
+    else if (depth_ >= kMaxBodyDepth) refusal_ = Refusal::too_deep;
+    else return ++depth_, true;
+    return false;
   }
 
-  bool open(bool object) {
-    if (stack_.empty()) {
-      if (!object) {
-        refusal_ = Refusal::not_object;
-        return false;
-      }
-      stack_.push_back(Frame{true, {}});
-      return true;
-    }
-    if (stack_.size() >= kMaxBodyDepth) {
-      refusal_ = Refusal::too_deep;
-      return false;
-    }
-    Frame& parent = stack_.back();
-    std::string pointer = parent.object ? pointer_append(parent.pointer, parent.key)
-                                        : pointer_append(parent.pointer, parent.index++);
-    stack_.push_back(Frame{object, std::move(pointer)});
-    return true;
-  }
-
-  bool close() {
-    stack_.pop_back();
-    return true;
-  }
-
-  std::vector<Frame> stack_;
+  rapidjson::Document& doc_;
+  std::size_t depth_ = 0;
   Refusal refusal_ = Refusal::none;
-  std::string where_;
 };
+
+bool same_name(const rapidjson::Value& a, const rapidjson::Value& b) {
+  return a.GetStringLength() == b.GetStringLength() &&
+         std::memcmp(a.GetString(), b.GetString(), a.GetStringLength()) == 0;
+}
+
+// The index of the first member whose name an earlier member of `object` already has, or its size. Small
+// objects compare pairwise; a large one sorts its names, so that no body costs quadratic time.
+rapidjson::SizeType first_repeated(const rapidjson::Value& object) {
+  const rapidjson::SizeType n = object.MemberCount();
+  const auto m = object.MemberBegin();
+  if (n <= 16) {
+    for (rapidjson::SizeType j = 1; j < n; ++j)
+      for (rapidjson::SizeType i = 0; i < j; ++i)
+        if (same_name(m[i].name, m[j].name)) return j;
+    return n;
+  }
+  std::vector<std::pair<std::string_view, rapidjson::SizeType>> names;
+  names.reserve(n);
+  for (rapidjson::SizeType i = 0; i < n; ++i) names.emplace_back(std::string_view(m[i].name.GetString(), m[i].name.GetStringLength()), i);
+  std::sort(names.begin(), names.end());
+  rapidjson::SizeType first = n;
+  for (std::size_t k = 1; k < names.size(); ++k)
+    if (names[k].first == names[k - 1].first) first = std::min(first, names[k].second);
+  return first;
+}
+
+bool has_repeated(const rapidjson::Value& v) {
+  if (v.IsObject()) {
+    if (first_repeated(v) != v.MemberCount()) return true;
+    for (const auto& member : v.GetObject())
+      if (has_repeated(member.value)) return true;
+  } else if (v.IsArray()) {
+    for (const auto& element : v.GetArray())
+      if (has_repeated(element)) return true;
+  }
+  return false;
+}
+
+// The pointer of the repeated name a streaming reader meets first: a member's value is read before the next
+// member's name. Recursion is bounded by kMaxBodyDepth.
+bool find_repeated(const rapidjson::Value& v, std::string& pointer) {
+  if (v.IsObject()) {
+    const auto repeated = first_repeated(v);
+    const auto m = v.MemberBegin();
+    for (rapidjson::SizeType i = 0; i < v.MemberCount(); ++i) {
+      const std::string here = pointer_append(pointer, std::string_view(m[i].name.GetString(), m[i].name.GetStringLength()));
+      if (i == repeated) return pointer = here, true;
+      std::string inner = here;
+      if (find_repeated(m[i].value, inner)) return pointer = std::move(inner), true;
+    }
+  } else if (v.IsArray()) {
+    for (rapidjson::SizeType i = 0; i < v.Size(); ++i) {
+      std::string inner = pointer_append(pointer, i);
+      if (find_repeated(v[i], inner)) return pointer = std::move(inner), true;
+    }
+  }
+  return false;
+}
 
 [[noreturn]] void refuse(std::string slug, std::string detail) {
   throw http::HttpError(http::make_problem(400, std::move(slug), std::move(detail)));
@@ -112,31 +140,34 @@ rapidjson::Document parse_body(std::string_view body) {
     refuse("malformed-json", "Malformed JSON at byte " + std::to_string(nul) + ": a NUL byte.");
   }
 
-  Scanner scanner;
-  rapidjson::Reader reader;
-  rapidjson::MemoryStream bytes(body.data(), body.size());
-  rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> in(bytes);
-  const rapidjson::ParseResult scanned = reader.Parse<kParseFlags>(in, scanner);
-  switch (scanner.refusal()) {
+  rapidjson::Document doc;
+  Guard guard(doc);
+  rapidjson::ParseResult parsed;
+  auto parse = [&](rapidjson::Document&) {
+    rapidjson::Reader reader;
+    rapidjson::MemoryStream bytes(body.data(), body.size());
+    rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> in(bytes);
+    parsed = reader.Parse<kParseFlags>(in, guard);
+    return !parsed.IsError();
+  };
+  doc.Populate(parse);
+  switch (guard.refusal()) {
     case Refusal::not_object:
       refuse("malformed-json", "The body must be a JSON object.");
     case Refusal::too_deep:
       refuse("too-deep", "JSON nested deeper than " + std::to_string(kMaxBodyDepth) + " levels at byte " +
-                             std::to_string(scanned.Offset()) + ".");
-    case Refusal::duplicate: {
-      auto problem = http::make_problem(400, "duplicate-member", "Duplicate member name at " + scanner.where() + ".");
-      problem.errors.push_back({scanner.where(), "is a duplicate member name"});
-      throw http::HttpError(std::move(problem));
-    }
+                             std::to_string(parsed.Offset()) + ".");
     case Refusal::none:
       break;
   }
-  if (scanned.IsError()) refuse_syntax(scanned.Code(), scanned.Offset());
-
-  rapidjson::Document doc;
-  doc.Parse<kParseFlags>(body.data(), body.size());
-  // The scan accepted these bytes, so this only guards against the two passes ever disagreeing.
-  if (doc.HasParseError()) refuse_syntax(doc.GetParseError(), doc.GetErrorOffset());
+  if (parsed.IsError()) refuse_syntax(parsed.Code(), parsed.Offset());
+  if (has_repeated(doc)) {
+    std::string where;
+    find_repeated(doc, where);
+    auto problem = http::make_problem(400, "duplicate-member", "Duplicate member name at " + where + ".");
+    problem.errors.push_back({where, "is a duplicate member name"});
+    throw http::HttpError(std::move(problem));
+  }
   return doc;
 }
 

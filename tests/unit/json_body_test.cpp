@@ -117,6 +117,21 @@ TEST_CASE("json body: a member name repeated in one object is 400 duplicate-memb
   CHECK(parse_body(R"({"a":{"a":1},"b":[{"a":1},{"a":2}]})").IsObject());  // same name, other objects
 }
 
+TEST_CASE("json body: a repeated name in a large object is found - the first one a reader meets") {
+  std::string body = "{";
+  for (int i = 0; i < 40; ++i) body += "\"k" + std::to_string(i) + "\":" + std::to_string(i) + ",";
+  CHECK(parse_body(body.substr(0, body.size() - 1) + "}").MemberCount() == 40);
+  // k30 repeats after k7 does: k7's repeat comes first in the text.
+  auto p = refusal(body + R"("k7":0,"k30":0})");
+  REQUIRE(p.errors.size() == 1);
+  CHECK(p.errors[0].pointer == "/k7");
+  // A repeat inside a member's value is met before a repeat of a later member's name.
+  p = refusal(R"({"a":{"x":1,"x":2},"a":3})");
+  CHECK(p.errors.at(0).pointer == "/a/x");
+  p = refusal(R"({"a":1,"a":{"x":1,"x":2}})");
+  CHECK(p.errors.at(0).pointer == "/a");
+}
+
 TEST_CASE("json body: numbers beyond a double are refused - other large numbers parse") {
   for (std::string_view body : {R"({"n":1e400})", R"({"n":-1e400})", R"({"n":1e99999999999999999999})"}) {
     CAPTURE(body);
