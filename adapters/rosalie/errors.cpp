@@ -35,20 +35,20 @@ http::Problem translated(const http::Problem& p, const mapping::Mapping& m, cons
   return out;
 }
 
-http::Response execute(const Services& s, pqxx::transaction_base& tx, audit::Exchange& ex, const api::Command& command,
+http::Response execute(const Services& s, pqxx::transaction_base& tx, audit::Exchange& ex, api::Command command,
                        const mapping::Mapping& m, const Origin& origin) {
   try {
-    return s.canonical.execute(tx, ex, command);
+    return s.canonical.execute(tx, ex, std::move(command));
   } catch (const http::HttpError& e) {
     throw http::HttpError(translated(e.problem(), m, origin));
   }
 }
 
 std::optional<http::Response> execute_if_found(const Services& s, pqxx::transaction_base& tx, audit::Exchange& ex,
-                                               const api::Command& command, const mapping::Mapping& m,
+                                               api::Command command, const mapping::Mapping& m,
                                                const Origin& origin) {
   try {
-    return s.canonical.execute(tx, ex, command);
+    return s.canonical.execute(tx, ex, std::move(command));
   } catch (const http::HttpError& e) {
     if (e.problem().status == 404) return std::nullopt;
     throw http::HttpError(translated(e.problem(), m, origin));

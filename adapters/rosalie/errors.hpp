@@ -31,12 +31,12 @@ std::string rosalie_pointer(const mapping::Mapping& m, const Origin& origin, std
 http::Problem translated(const http::Problem& p, const mapping::Mapping& m, const Origin& origin);
 
 // Runs `command` in the exchange; a refusal is rethrown translated.
-http::Response execute(const Services& s, pqxx::transaction_base& tx, audit::Exchange& ex, const api::Command& command,
+http::Response execute(const Services& s, pqxx::transaction_base& tx, audit::Exchange& ex, api::Command command,
                        const mapping::Mapping& m, const Origin& origin);
 
 // The same, but a 404 (absent, or outside the caller's territories) is nullopt: the caller says what is missing.
 std::optional<http::Response> execute_if_found(const Services& s, pqxx::transaction_base& tx, audit::Exchange& ex,
-                                               const api::Command& command, const mapping::Mapping& m,
+                                               api::Command command, const mapping::Mapping& m,
                                                const Origin& origin);
 
 }  // namespace siao::adapters::rosalie

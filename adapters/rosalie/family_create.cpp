@@ -1,9 +1,5 @@
 // POST /api/v1.1/familles: the family becomes a v2 household (POST /api/v2/households), then its key and its
 // persons' keys are kept; a key already taken refuses the whole exchange (nothing of it stays).
-#include <rapidjson/reader.h>
-
-#include <charconv>
-
 #include "adapters/rosalie/errors.hpp"
 #include "adapters/rosalie/family.hpp"
 #include "gateway/domain/identifiers.hpp"
@@ -14,58 +10,22 @@ namespace siao::adapters::rosalie {
 
 namespace {
 
-// The ids of a household as v2 answers it, its own and its members' in order, read without building a
-// document: all this exchange needs of that answer.
-class HouseholdIds : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, HouseholdIds> {
- public:
-  std::int64_t id = 0;
+// The household and persons the canonical command wrote (the exchange's resources from `first` on), persons in
+// the body's order: what this exchange needs of the v2 answer, without reading it back.
+struct CreatedIds {
+  std::int64_t household = 0;
   std::vector<std::int64_t> members;
-
-  bool StartObject() { return ++depth_, true; }
-  bool EndObject(rapidjson::SizeType) { return --depth_, true; }
-  bool StartArray() {
-    ++depth_;
-    if (next_is_members_) members_depth_ = depth_;
-    next_is_members_ = false;
-    return true;
-  }
-  bool EndArray(rapidjson::SizeType) {
-    if (depth_ == members_depth_) members_depth_ = -1;
-    return --depth_, true;
-  }
-  bool Key(const char* s, rapidjson::SizeType n, bool) {
-    const std::string_view key(s, n);
-    next_is_id_ = key == "id" && (depth_ == 1 || (members_depth_ > 0 && depth_ == members_depth_ + 1));
-    next_is_members_ = depth_ == 1 && key == "members";
-    return true;
-  }
-  bool String(const char* s, rapidjson::SizeType n, bool) {
-    if (next_is_id_) {
-      std::int64_t value = 0;
-      std::from_chars(s, s + n, value);
-      if (depth_ == 1) id = value;
-      else members.push_back(value);
-    }
-    return Default();
-  }
-  bool Default() {
-    next_is_id_ = next_is_members_ = false;
-    return true;
-  }
-
- private:
-  int depth_ = 0;
-  int members_depth_ = -1;
-  bool next_is_id_ = false;
-  bool next_is_members_ = false;
 };
 
-HouseholdIds household_ids(const std::string& body) {
-  HouseholdIds ids;
-  rapidjson::Reader reader;
-  rapidjson::StringStream in(body.c_str());
-  if (reader.Parse<rapidjson::kParseIterativeFlag>(in, ids).IsError() || ids.id == 0)
-    throw std::logic_error("a canonical household answer without its id");
+CreatedIds created_ids(const std::vector<audit::ResourceRef>& resources, std::size_t first) {
+  CreatedIds ids;
+  for (std::size_t i = first; i < resources.size(); ++i) {
+    const auto& r = resources[i];
+    if (!r.written) continue;
+    if (r.kind == "household") ids.household = r.id;
+    else if (r.kind == "person") ids.members.push_back(r.id);
+  }
+  if (ids.household == 0) throw std::logic_error("a canonical household creation wrote no household");
   return ids;
 }
 
@@ -94,10 +54,10 @@ http::Response create_family(const Services& s, pqxx::transaction_base& tx, audi
   check_persons(personnes, true);
   const auto canonical = translate_in(m, "famille", body);
 
-  const auto answer = execute(s, tx, ex, {http::Method::post, "/api/v2/households", text_of(canonical), {}}, m,
-                              Origin{.document = "famille"});
-  const auto household = household_ids(answer.body);
-  const auto household_id = household.id;
+  const auto first = ex.resources().size();
+  execute(s, tx, ex, {http::Method::post, "/api/v2/households", text_of(canonical), {}}, m, Origin{.document = "famille"});
+  const auto household = created_ids(ex.resources(), first);
+  const auto household_id = household.household;
   if (household.members.size() != personnes.Size())
     throw std::logic_error("a household was created with another number of members than sent");
 

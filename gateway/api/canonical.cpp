@@ -14,17 +14,17 @@ void CanonicalApi::add(http::Method method, std::string pattern, std::string sco
   operations_.push_back({std::move(scope), std::move(work)});
 }
 
-http::Response CanonicalApi::execute(pqxx::transaction_base& tx, audit::Exchange& ex, const Command& command) const {
+http::Response CanonicalApi::execute(pqxx::transaction_base& tx, audit::Exchange& ex, Command command) const {
   const auto& received = ex.received();
   http::Request req;
   req.method = command.method;
-  req.target = command.target;
-  if (!http::parse_target(req)) throw std::logic_error("an adapter made an invalid target: " + command.target);
-  req.headers = command.headers;
+  req.target = std::move(command.target);
+  if (!http::parse_target(req)) throw std::logic_error("an adapter made an invalid target: " + req.target);
+  req.headers = std::move(command.headers);
   if (!command.body.empty())
     req.headers.emplace_back("content-type", command.method == http::Method::patch ? "application/merge-patch+json"
                                                                                    : "application/json");
-  req.body = command.body;
+  req.body = std::move(command.body);
   req.remote_address = received.remote_address;
   req.client_cert_sha256 = received.client_cert_sha256;
   req.tls = received.tls;

@@ -23,7 +23,7 @@ class CanonicalApi {
 
   // The v2 answer to `command`. Refusals come back as they would from v2 (an http::HttpError whose
   // pointers point into command.body), for the adapter to translate.
-  http::Response execute(pqxx::transaction_base& tx, audit::Exchange& ex, const Command& command) const;
+  http::Response execute(pqxx::transaction_base& tx, audit::Exchange& ex, Command command) const;
 
  private:
   struct Operation {
