@@ -8,6 +8,7 @@
 #include "gateway/app/serve.hpp"
 #include "gateway/config/config.hpp"
 #include "gateway/storage/migrations.hpp"
+#include "gateway/storage/person_match_store.hpp"
 
 namespace {
 
@@ -73,6 +74,8 @@ int main(int argc, char** argv) {
     if (args.verb == "migrate") {
       auto report = siao::storage::migrate(cfg.database.url, siao::storage::embedded_migrations());
       std::cout << "schema at version " << report.current << " (" << report.applied.size() << " applied now)\n";
+      if (auto n = siao::storage::backfill_match_keys(cfg.database.url))
+        std::cout << "match keys computed for " << n << " persons\n";
       return 0;
     }
     std::cerr << "siao-gateway: unknown verb '" << args.verb << "' (see --help)\n";

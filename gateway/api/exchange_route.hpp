@@ -8,6 +8,7 @@
 #include "gateway/audit/exchange.hpp"
 #include "gateway/auth/authenticator.hpp"
 #include "gateway/auth/failure_throttle.hpp"
+#include "gateway/config/config.hpp"
 #include "gateway/http/router.hpp"
 
 namespace siao::json {
@@ -24,6 +25,7 @@ struct ApiContext {
   const json::SchemaSet& schemas;
   auth::FailureThrottle& throttle;
   CanonicalApi* canonical = nullptr;  // when set, every route added is also a canonical command for adapters
+  config::Matching matching{};        // duplicate search thresholds
 };
 
 void add_exchange_route(http::Router& router, const ApiContext& ctx, http::Method method, std::string pattern,

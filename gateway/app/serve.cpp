@@ -20,7 +20,9 @@
 #include "gateway/auth/failure_throttle.hpp"
 #include "gateway/json/schema_set.hpp"
 #include "gateway/storage/idempotency_store.hpp"
+#include "gateway/storage/merge_store.hpp"
 #include "gateway/storage/partner_keys.hpp"
+#include "gateway/storage/person_match_store.hpp"
 #include "gateway/storage/resource_store.hpp"
 #include "gateway/http/server.hpp"
 #include "gateway/http/tls_context.hpp"
@@ -43,6 +45,7 @@ std::vector<storage::PreparedStatement> prepared_statements(
   std::vector<storage::PreparedStatement> all{{"ping", "SELECT 1"}};
   for (const auto* group : {&storage::resource_statements(), &audit::audit_statements(),
                             &storage::idempotency_statements(), &storage::partner_key_statements(),
+                            &storage::merge_statements(), &storage::person_match_statements(),
                             &contracts::Archive::statements()})
     all.insert(all.end(), group->begin(), group->end());
   for (const auto& adapter : adapters) all.insert(all.end(), adapter->statements().begin(), adapter->statements().end());
@@ -153,6 +156,10 @@ class SchemaKeeper {
         auto report = apply_ ? storage::migrate(url, storage::embedded_migrations())
                              : storage::verify_schema(url, storage::embedded_migrations());
         for (int v : report.applied) log::event(log::Level::info, "migration applied", {{"version", std::int64_t{v}}});
+        if (apply_) {
+          if (auto n = storage::backfill_match_keys(url))
+            log::event(log::Level::info, "match keys computed", {{"persons", static_cast<std::int64_t>(n)}});
+        }
         readiness.set_schema(report.current);
         return;
       } catch (const storage::MigrationError& e) {
@@ -218,7 +225,7 @@ int serve(const config::Config& cfg, const adapters::Registry& adapter_registry)
   http::Router router;
   ops::register_ops_routes(router, ops_context);
   api::CanonicalApi canonical;
-  api::ApiContext api_context{pool, runtime->registry(), *schemas, throttle, &canonical};
+  api::ApiContext api_context{pool, runtime->registry(), *schemas, throttle, &canonical, cfg.matching};
   api::v2::register_routes(router, api_context);
   // After v2: adapters build on its operations, as canonical commands.
   for (auto& adapter : adapters) adapter->register_routes(router, {api_context, canonical});

@@ -80,6 +80,14 @@ const std::vector<Key>& keys() {
       {"database.idempotency_retention_hours", "GATEWAY_IDEMPOTENCY_RETENTION_HOURS", Kind::number,
        "how long the first answer to a POST with an Idempotency-Key is kept (24 at least)",
        at(&Config::database, &Database::idempotency_retention_hours)},
+      {"matching.match_threshold_percent", "GATEWAY_MATCH_THRESHOLD_PERCENT", Kind::number,
+       "similarity (1 to 100 hundredths) from which POST /persons/match answers a person",
+       at(&Config::matching, &Matching::match_threshold_percent)},
+      {"matching.duplicates_threshold_percent", "GATEWAY_DUPLICATES_THRESHOLD_PERCENT", Kind::number,
+       "similarity (1 to 100 hundredths) from which GET /persons/{id}/duplicates answers a person",
+       at(&Config::matching, &Matching::duplicates_threshold_percent)},
+      {"matching.max_candidates", "GATEWAY_MATCH_MAX_CANDIDATES", Kind::number,
+       "persons compared at most for one match query (1 to 100000)", at(&Config::matching, &Matching::max_candidates)},
       {"database.migrate_on_start", "GATEWAY_MIGRATE_ON_START", Kind::flag, "apply migrations when serving",
        at(&Config::database, &Database::migrate_on_start)},
   };
@@ -149,6 +157,12 @@ void check(const Config& c) {
     bad(c.tls.cert_file.empty() ? "tls.cert" : "tls.key", "required when https.listen is set");
   if (c.io_threads < 1 || c.io_threads > 64) bad("io_threads", "must be between 1 and 64");
   if (c.database.pool_size < 1 || c.database.pool_size > 256) bad("database.pool_size", "must be between 1 and 256");
+  if (c.matching.match_threshold_percent < 1 || c.matching.match_threshold_percent > 100)
+    bad("matching.match_threshold_percent", "must be between 1 and 100");
+  if (c.matching.duplicates_threshold_percent < 1 || c.matching.duplicates_threshold_percent > 100)
+    bad("matching.duplicates_threshold_percent", "must be between 1 and 100");
+  if (c.matching.max_candidates < 1 || c.matching.max_candidates > 100'000)
+    bad("matching.max_candidates", "must be between 1 and 100000");
   if (c.database.idempotency_retention_hours < 24)
     bad("database.idempotency_retention_hours", "must be at least 24: partners may retry for a day");
   if (c.limits.header_bytes < 1024) bad("limits.header_bytes", "must be at least 1024");

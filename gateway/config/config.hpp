@@ -33,6 +33,13 @@ struct Database {
   int idempotency_retention_hours = 48;  // Idempotency-Key answers kept at least this long (24 at least)
 };
 
+// Duplicate search (POST /persons/match, GET /persons/{id}/duplicates).
+struct Matching {
+  int match_threshold_percent = 80;       // POST /persons/match: similarity, in hundredths, to be answered
+  int duplicates_threshold_percent = 87;  // GET /persons/{id}/duplicates: the same, between two whole records
+  int max_candidates = 1000;              // persons fetched and compared for one query at most
+};
+
 struct Tls {
   std::string cert_file;
   std::string key_file;
@@ -44,6 +51,7 @@ struct Config {
   Tls tls;
   Limits limits;
   Database database;
+  Matching matching;
   int io_threads = 2;
   std::string log_level = "info";
   std::string contracts_dir = "contracts";

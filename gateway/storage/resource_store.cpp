@@ -1,5 +1,7 @@
 #include "gateway/storage/resource_store.hpp"
 
+#include "gateway/storage/person_match_store.hpp"
+
 #include <pqxx/pqxx>
 #include <rapidjson/document.h>
 
@@ -23,13 +25,8 @@ std::optional<std::int64_t> opt_id(const pqxx::field& f) {
   return f.as<std::int64_t>();
 }
 
-std::vector<std::string> text_array(const pqxx::field& f) {
-  std::vector<std::string> out;
-  auto parser = f.as_array();
-  for (auto [kind, value] = parser.get_next(); kind != pqxx::array_parser::done; std::tie(kind, value) = parser.get_next())
-    if (kind == pqxx::array_parser::string_value) out.push_back(value);
-  return out;
-}
+// What duplicate search finds a person by, kept with every version of it.
+std::vector<std::string> match_keys_of(const Person& p) { return stored_match_keys(match_fields(p)); }
 
 std::string opt_id_text(const std::optional<std::int64_t>& id) { return id ? std::to_string(*id) : std::string(); }
 
@@ -88,7 +85,7 @@ Person person_from(const pqxx::row& r, int at = 0) {
   p.role = r[at + 2].as<std::string>();
   p.last_name = r[at + 3].as<std::string>();
   p.birth_name = opt_text(r[at + 4]);
-  p.first_names = text_array(r[at + 5]);
+  p.first_names = text_array_of(r[at + 5]);
   p.sex = r[at + 6].as<std::string>();
   p.birth_date = opt_text(r[at + 7]);
   p.nationality = opt_text(r[at + 8]);
@@ -107,7 +104,7 @@ HousingRequest request_from(const pqxx::row& r) {
   q.kind = r[2].as<std::string>();
   q.territory = r[3].as<std::string>();
   q.status = r[4].as<std::string>();
-  q.requested_services = text_array(r[5]);
+  q.requested_services = text_array_of(r[5]);
   q.submitted_at = r[6].as<std::string>();
   q.orientation = opt_text(r[7]);
   q.proposal = opt_text(r[8]);
@@ -133,6 +130,14 @@ std::string select(const char* columns, const char* table, const char* where) {
 }
 
 }  // namespace
+
+std::vector<std::string> text_array_of(const pqxx::field& f) {
+  std::vector<std::string> out;
+  auto parser = f.as_array();
+  for (auto [kind, value] = parser.get_next(); kind != pqxx::array_parser::done; std::tie(kind, value) = parser.get_next())
+    if (kind == pqxx::array_parser::string_value) out.push_back(value);
+  return out;
+}
 
 std::string json_string_array(const std::vector<std::string>& values) {
   return resources::json_text([&](resources::JsonWriter& w) {
@@ -168,14 +173,15 @@ const std::vector<PreparedStatement>& resource_statements() {
        "updated_at = $6, updated_by = $7 WHERE id = $1 AND version = $8"},
       {"insert_person",
        "INSERT INTO persons (id, household_id, role, last_name, birth_name, first_names, sex, birth_date, "
-       "nationality, phone, email, status, merged_into, version, created_at, updated_at, updated_by) VALUES "
-       "($1, $2, $3, $4, $5, ARRAY(SELECT json_array_elements_text($6::json)), $7, $8, $9, $10, $11, $12, "
-       "NULLIF($13, '')::bigint, $14, $15, $16, $17)"},
+       "nationality, phone, email, status, merged_into, version, created_at, updated_at, updated_by, match_keys) "
+       "VALUES ($1, $2, $3, $4, $5, ARRAY(SELECT json_array_elements_text($6::json)), $7, $8, $9, $10, $11, $12, "
+       "NULLIF($13, '')::bigint, $14, $15, $16, $17, ARRAY(SELECT json_array_elements_text($18::json)))"},
       {"update_person",
        "UPDATE persons SET household_id = $2, role = $3, last_name = $4, birth_name = $5, "
        "first_names = ARRAY(SELECT json_array_elements_text($6::json)), sex = $7, birth_date = $8, "
        "nationality = $9, phone = $10, email = $11, status = $12, merged_into = NULLIF($13, '')::bigint, "
-       "version = $14, updated_at = $15, updated_by = $16 WHERE id = $1 AND version = $17"},
+       "version = $14, updated_at = $15, updated_by = $16, match_keys = ARRAY(SELECT json_array_elements_text($18::json)) "
+       "WHERE id = $1 AND version = $17"},
       {"insert_request",
        "INSERT INTO requests (id, household_id, kind, territory, status, requested_services, submitted_at, "
        "orientation, proposal, placement, history, version, created_at, updated_at, updated_by) VALUES "
@@ -188,12 +194,14 @@ const std::vector<PreparedStatement>& resource_statements() {
        "updated_by = $13 WHERE id = $1 AND version = $14"},
       {"insert_persons",
        "INSERT INTO persons (id, household_id, role, last_name, birth_name, first_names, sex, birth_date, "
-       "nationality, phone, email, status, merged_into, version, created_at, updated_at, updated_by) "
+       "nationality, phone, email, status, merged_into, version, created_at, updated_at, updated_by, match_keys) "
        "SELECT id, household_id, role, last_name, birth_name, ARRAY(SELECT json_array_elements_text(first_names)), "
-       "sex, birth_date, nationality, phone, email, status, NULL, version, created_at, updated_at, updated_by "
+       "sex, birth_date, nationality, phone, email, status, NULL, version, created_at, updated_at, updated_by, "
+       "ARRAY(SELECT json_array_elements_text(match_keys)) "
        "FROM json_to_recordset($1::json) AS r(id bigint, household_id bigint, role text, last_name text, "
        "birth_name text, first_names json, sex text, birth_date text, nationality text, phone text, email text, "
-       "status text, version integer, created_at timestamptz, updated_at timestamptz, updated_by text)"},
+       "status text, version integer, created_at timestamptz, updated_at timestamptz, updated_by text, "
+       "match_keys json)"},
       {"insert_versions",
        "INSERT INTO resource_versions (kind, id, version, at, by, change, snapshot) "
        "SELECT kind, id, version, at, by, change, snapshot::json FROM json_to_recordset($1::json) AS r("
@@ -249,7 +257,7 @@ std::vector<Household> load_households(pqxx::transaction_base& tx, const std::ve
 std::pair<std::int64_t, std::vector<std::int64_t>> mint_household_and_person_ids(pqxx::transaction_base& tx, int persons) {
   auto row = tx.exec_prepared1("mint_household_and_persons", persons);
   std::vector<std::int64_t> ids;
-  for (const auto& id : text_array(row[1])) ids.push_back(std::stoll(id));
+  for (const auto& id : text_array_of(row[1])) ids.push_back(std::stoll(id));
   return {row[0].as<std::int64_t>(), std::move(ids)};
 }
 
@@ -292,7 +300,7 @@ void insert_person(pqxx::transaction_base& tx, const Person& p) {
   tx.exec_prepared0("insert_person", p.id, p.household_id, p.role, p.last_name, nullable(p.birth_name),
                     json_string_array(p.first_names), p.sex, nullable(p.birth_date), nullable(p.nationality),
                     nullable(p.phone), nullable(p.email), p.status, opt_id_text(p.merged_into), p.meta.version,
-                    p.meta.created_at, p.meta.updated_at, p.meta.updated_by);
+                    p.meta.created_at, p.meta.updated_at, p.meta.updated_by, json_string_array(match_keys_of(p)));
 }
 
 void insert_persons(pqxx::transaction_base& tx, const std::vector<Person>& persons) {
@@ -321,6 +329,7 @@ void insert_persons(pqxx::transaction_base& tx, const std::vector<Person>& perso
       put(w, "created_at", p.meta.created_at);
       put(w, "updated_at", p.meta.updated_at);
       put(w, "updated_by", p.meta.updated_by);
+      put(w, "match_keys", match_keys_of(p));
       w.EndObject();
     }
     w.EndArray();
@@ -332,7 +341,8 @@ bool update_person(pqxx::transaction_base& tx, const Person& p, int expected_ver
   return tx.exec_prepared0("update_person", p.id, p.household_id, p.role, p.last_name, nullable(p.birth_name),
                            json_string_array(p.first_names), p.sex, nullable(p.birth_date), nullable(p.nationality),
                            nullable(p.phone), nullable(p.email), p.status, opt_id_text(p.merged_into),
-                           p.meta.version, p.meta.updated_at, p.meta.updated_by, expected_version)
+                           p.meta.version, p.meta.updated_at, p.meta.updated_by, expected_version,
+                           json_string_array(match_keys_of(p)))
              .affected_rows() == 1;
 }
 

@@ -4,6 +4,7 @@
 // what commits together. Every statement is a prepared one.
 #include <cstdint>
 #include <optional>
+#include <pqxx/field>
 #include <pqxx/transaction>
 #include <string>
 #include <vector>
@@ -69,6 +70,9 @@ struct HouseholdSearch {
 };
 // Ids in order; one more than `limit` when there is a next page.
 std::vector<std::int64_t> search_households(pqxx::transaction_base& tx, const HouseholdSearch& q);
+
+// A text[] column's values.
+std::vector<std::string> text_array_of(const pqxx::field& f);
 
 // For JSON arrays passed as parameters ("json_array_elements_text($n::json)").
 std::string json_string_array(const std::vector<std::string>& values);

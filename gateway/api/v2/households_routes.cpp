@@ -270,6 +270,8 @@ void register_household_routes(http::Router& router, const ApiContext& ctx) {
 void register_routes(http::Router& router, const ApiContext& ctx) {
   register_household_routes(router, ctx);
   register_person_routes(router, ctx);
+  register_merge_routes(router, ctx);
+  register_match_routes(router, ctx);
   register_request_routes(router, ctx);
 }
 

@@ -8,6 +8,8 @@ void register_routes(http::Router& router, const ApiContext& ctx);
 
 void register_household_routes(http::Router& router, const ApiContext& ctx);
 void register_person_routes(http::Router& router, const ApiContext& ctx);
+void register_match_routes(http::Router& router, const ApiContext& ctx);
 void register_request_routes(http::Router& router, const ApiContext& ctx);
+void register_merge_routes(http::Router& router, const ApiContext& ctx);
 
 }  // namespace siao::api::v2
