@@ -37,7 +37,7 @@ struct Database {
 struct Matching {
   int match_threshold_percent = 80;       // POST /persons/match: similarity, in hundredths, to be answered
   int duplicates_threshold_percent = 87;  // GET /persons/{id}/duplicates: the same, between two whole records
-  int max_candidates = 1000;              // persons fetched and compared for one query at most
+  int max_candidates = 500;               // persons fetched and compared for one query at most
 };
 
 struct Tls {

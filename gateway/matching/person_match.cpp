@@ -90,6 +90,7 @@ double similarity(const Fields& f) {
 
 std::vector<std::string> matched(const Fields& f) {
   std::vector<std::string> out;
+  out.reserve(3);  // also keeps GCC 12's -O3 from a false -Wstringop-overflow on the growth path
   if (f.last_name.present && f.last_name.agreement >= kFieldAgreed) out.emplace_back("lastName");
   if (f.first_names.present && f.first_names.agreement >= kFieldAgreed) out.emplace_back("firstNames");
   if (f.birth_date.present && f.birth_date.agreement >= kFieldAgreed) out.emplace_back("birthDate");
