@@ -14,7 +14,7 @@ SIAO_PACKAGES=(
   libboost1.81-dev libboost-url1.81-dev libssl-dev libpqxx-dev
   rapidjson-dev libspdlog-dev doctest-dev
   postgresql-15 postgresql-contrib-15
-  openssl curl wrk jq iso-codes
+  openssl curl wrk jq iso-codes python3
 )
 
 _deps_apt_updated=0
