@@ -39,7 +39,8 @@ persons_probe GET "/api/v2/persons/$first/duplicates"
 
 commit=$(git -C "$SIAO_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
 dirty=$(git -C "$SIAO_ROOT" status --porcelain -- gateway 2>/dev/null | wc -l)
-title="match quality: $(date -u +%Y-%m-%dT%H:%MZ), commit $commit$([ "$dirty" -gt 0 ] && echo " + $dirty uncommitted files under gateway/"), seed $seed, $persons persons, $pairs pairs, sample $sample, BENCH_FRESH=$BENCH_FRESH"
+if [ "$dirty" -gt 0 ]; then commit="$commit + $dirty uncommitted files under gateway/"; fi
+title="match quality: $(date -u +%Y-%m-%dT%H:%MZ), commit $commit, seed $seed, $persons persons, $pairs pairs, sample $sample, BENCH_FRESH=$BENCH_FRESH"
 python3 "$SIAO_ROOT/bench/persons/quality.py" --households "$data/households.ndjson" --truth "$data/truth.tsv" \
   --ids "$data/ids.tsv" --sample "$sample" --seed "$seed" --url "http://$BENCH_HTTP_LISTEN" \
   --concurrency "${BENCH_QUALITY_CONCURRENCY:-8}" --title "$title" --note "$(grep '^load:' "$data/load.log")" \
