@@ -36,7 +36,7 @@ struct Database {
 // Duplicate search (POST /persons/match, GET /persons/{id}/duplicates).
 struct Matching {
   int match_threshold_percent = 80;       // POST /persons/match: similarity, in hundredths, to be answered
-  int duplicates_threshold_percent = 87;  // GET /persons/{id}/duplicates: the same, between two whole records
+  int duplicates_threshold_percent = 88;  // GET /persons/{id}/duplicates: the same, between two whole records
   int max_candidates = 500;               // persons fetched and compared for one query at most
 };
 
