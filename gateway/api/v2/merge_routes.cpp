@@ -16,6 +16,7 @@
 #include <tuple>
 
 #include "gateway/api/v2/operation_doc.hpp"
+#include "gateway/api/v2/request_history.hpp"
 #include "gateway/api/v2/routes.hpp"
 #include "gateway/api/v2/support.hpp"
 #include "gateway/api/v2/versions.hpp"
@@ -93,25 +94,6 @@ void by_id(std::vector<Person>& members) {
 void replace_member(Household& h, const Person& p) {
   for (auto& m : h.members)
     if (m.id == p.id) m = p;
-}
-
-// One entry of a request's history, as requests_routes writes them.
-std::string history_entry(std::string_view status, const Exchange& ex, std::string_view reason) {
-  return resources::json_text([&](resources::JsonWriter& w) {
-    w.StartObject();
-    resources::put(w, "status", status);
-    resources::put(w, "at", ex.now());
-    resources::put(w, "by", ex.client_id());
-    resources::put(w, "reason", reason);
-    w.EndObject();
-  });
-}
-
-std::string appended(const std::string& history_json, const std::string& entry) {
-  // history is a JSON array the gateway wrote: "[]" or "[{...},...]".
-  auto close = history_json.rfind(']');
-  bool empty = history_json.find('{') == std::string::npos;
-  return history_json.substr(0, close) + (empty ? "" : ",") + entry + "]";
 }
 
 // --- Persons ----------------------------------------------------------------------------------------------
@@ -253,7 +235,7 @@ Response merge_households(pqxx::transaction_base& tx, Exchange& ex, const ApiCon
     r.household_id = s->id;
     if (survivor_insertion && r.kind == "insertion" && domain::is_open(r.status)) {
       r.status = "cancelled";
-      r.history = appended(r.history, history_entry("cancelled", ex, kMerged));
+      r.history = with_history_entry(r.history, "cancelled", ex, std::string(kMerged));
       save(tx, ex, r, "transitioned");
     } else {
       save(tx, ex, r, "moved");

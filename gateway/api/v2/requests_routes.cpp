@@ -1,6 +1,7 @@
 #include <pqxx/pqxx>
 
 #include "gateway/api/v2/operation_doc.hpp"
+#include "gateway/api/v2/request_history.hpp"
 #include "gateway/api/v2/routes.hpp"
 #include "gateway/api/v2/support.hpp"
 #include "gateway/api/v2/versions.hpp"
@@ -25,24 +26,6 @@ HousingRequest visible_request(pqxx::transaction_base& tx, const Exchange& ex, s
   if (!r) not_found("request");
   ensure_visible(ex, r->territory, "request");
   return std::move(*r);
-}
-
-std::string history_entry(std::string_view status, const Exchange& ex, const std::optional<std::string>& reason) {
-  return resources::json_text([&](JsonWriter& w) {
-    w.StartObject();
-    resources::put(w, "status", status);
-    resources::put(w, "at", ex.now());
-    resources::put(w, "by", ex.client_id());
-    resources::put_nullable(w, "reason", reason);
-    w.EndObject();
-  });
-}
-
-std::string appended(const std::string& history_json, const std::string& entry) {
-  // history is a JSON array the gateway wrote: "[]" or "[{...},...]".
-  auto close = history_json.rfind(']');
-  bool empty = history_json.find('{') == std::string::npos;
-  return history_json.substr(0, close) + (empty ? "" : ",") + entry + "]";
 }
 
 // `existing` with the members of `changes` that are set, as JSON object text.
@@ -115,7 +98,7 @@ Response create(pqxx::transaction_base& tx, Exchange& ex, const ApiContext& ctx)
   r.requested_services = string_array(body["requestedServices"]);
   r.status = std::string(domain::initial_status(kind));
   r.submitted_at = submitted_by_partner(ex).value_or(ex.now());
-  r.history = "[" + history_entry(r.status, ex, std::nullopt) + "]";
+  r.history = with_history_entry("[]", r.status, ex, std::nullopt);
   r.id = store::mint_request_id(tx);
   stamp(r.meta, ex, true);
   store::insert_request(tx, r);
@@ -164,7 +147,7 @@ Response transition(pqxx::transaction_base& tx, Exchange& ex, const ApiContext& 
   auto fx = domain::effects_of(kind, r.status, to);
   apply_effects(r, fx, body, ex);
   r.status = to;
-  r.history = appended(r.history, history_entry(to, ex, optional_string(body, "reason")));
+  r.history = with_history_entry(r.history, to, ex, optional_string(body, "reason"));
   std::string answer;
   try {
     answer = save(tx, ex, r, "transitioned");
