@@ -64,19 +64,19 @@ http::Response create_family(const Services& s, pqxx::transaction_base& tx, audi
   const std::string_view cle = view(body["cleFamille"]);
   std::vector<storage::NewPartnerKey> keys;
   std::vector<PersonIds> ids;
+  std::vector<std::string> person_keys;  // for the refusal, which comes after the body is gone
   keys.reserve(personnes.Size() + 1);
   ids.reserve(personnes.Size());
+  person_keys.reserve(personnes.Size());
   keys.push_back({"household", std::string(cle), household_id});
   for (rapidjson::SizeType i = 0; i < personnes.Size(); ++i) {
     const auto person_id = household.members[i];
     const auto key = view(personnes[i]["idPersonneRosalie"]);
     keys.push_back({"person", std::string(key), person_id});
     ids.push_back({person_id, key});
+    person_keys.emplace_back(key);
   }
   // Written with the exchange's versions, in one statement; a key already taken refuses the whole family.
-  std::vector<std::string> person_keys;
-  person_keys.reserve(personnes.Size());
-  for (const auto& p : personnes.GetArray()) person_keys.emplace_back(view(p["idPersonneRosalie"]));
   ex.add_partner_keys(std::string(partner_of(ex)), std::move(keys),
                       [person_keys = std::move(person_keys), cle = std::string(cle)](const std::string& key,
                                                                                      std::int64_t siao_id) {

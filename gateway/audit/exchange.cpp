@@ -124,7 +124,7 @@ void Exchange::run_work(pqxx::transaction_base& tx) {
   if (client_ && client_->fields.restricts_reads() && response_.content_type == "application/json")
     response_.body = client_->fields.minimise(std::move(response_.body));
   if (!keys_.empty()) {
-    if (auto taken = storage::add_partner_keys_with_versions(tx, versions_, keys_partner_, keys_, now_, client_->id))
+    if (auto taken = storage::add_partner_keys(tx, versions_, keys_partner_, keys_, now_, client_->id))
       key_taken_(taken->first, taken->second);
   } else if (!versions_.empty()) {
     storage::insert_versions(tx, versions_);

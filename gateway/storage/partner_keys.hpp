@@ -25,17 +25,12 @@ struct NewPartnerKey {
   std::string kind, key;
   std::int64_t siao_id;
 };
-// Records keys of `partner`, all in one statement, inside a batch step (see begin_step). When one of them is
-// taken, the step is rolled back to its savepoint (nothing it wrote stays) and the key comes back with the SIAO
-// id it names: the caller refuses the exchange. nullopt when all were added. A key that a concurrent exchange
-// holds uncommitted waits for it, then fails as a pqxx::unique_violation if no committed record explains it.
-std::optional<std::pair<std::string, std::int64_t>> add_partner_keys(pqxx::transaction_base& tx,
-                                                                     std::string_view partner,
-                                                                     const std::vector<NewPartnerKey>& keys,
-                                                                     std::string_view at, std::string_view by);
-
-// The same, with an exchange's new versions in the same statement (one round trip for both).
-std::optional<std::pair<std::string, std::int64_t>> add_partner_keys_with_versions(
+// Records an exchange's new versions (may be none) and keys of `partner`, in one statement (one round trip), inside
+// a batch step (see begin_step). When a key is taken, the step is rolled back to its savepoint (nothing it wrote
+// stays) and the key comes back with the SIAO id it names: the caller refuses the exchange. nullopt when all
+// were added. A key that a concurrent exchange holds uncommitted waits for it, then fails as a
+// pqxx::unique_violation if no committed record explains it.
+std::optional<std::pair<std::string, std::int64_t>> add_partner_keys(
     pqxx::transaction_base& tx, const std::vector<VersionRow>& versions, std::string_view partner,
     const std::vector<NewPartnerKey>& keys, std::string_view at, std::string_view by);
 

@@ -24,10 +24,10 @@ TEST_CASE("merge store: every key of every partner naming the absorbed record mo
   Prepared p;
   {
     pqxx::work tx(p.conn);
-    REQUIRE_FALSE(add_partner_keys(tx, "rosalie", {{"household", "F-1", 90000001}, {"household", "F-2", 90000002},
+    REQUIRE_FALSE(add_partner_keys(tx, {}, "rosalie", {{"household", "F-1", 90000001}, {"household", "F-2", 90000002},
                                                    {"household", "F-3", 90000002}, {"person", "P-1", 40000002}},
                                    kAt, "rosalie"));
-    REQUIRE_FALSE(add_partner_keys(tx, "other", {{"household", "H-9", 90000002}}, kAt, "other"));
+    REQUIRE_FALSE(add_partner_keys(tx, {}, "other", {{"household", "H-9", 90000002}}, kAt, "other"));
     tx.commit();
   }
   {

@@ -30,7 +30,7 @@ TEST_CASE("partner keys: added keys resolve to their record and say who made the
   Prepared p;
   {
     pqxx::work tx(p.conn);
-    auto taken = add_partner_keys(tx, "rosalie", {{"household", "F-1", 90000001}, {"person", "P-1", 40000001}}, kAt,
+    auto taken = add_partner_keys(tx, {}, "rosalie", {{"household", "F-1", 90000001}, {"person", "P-1", 40000001}}, kAt,
                                   "rosalie");
     CHECK_FALSE(taken);
     tx.commit();
@@ -50,14 +50,14 @@ TEST_CASE("partner keys: a key already taken is reported with its record and the
   Prepared p;
   {
     pqxx::work tx(p.conn);
-    REQUIRE_FALSE(add_partner_keys(tx, "rosalie", {{"household", "F-1", 90000001}}, kAt, "rosalie"));
+    REQUIRE_FALSE(add_partner_keys(tx, {}, "rosalie", {{"household", "F-1", 90000001}}, kAt, "rosalie"));
     tx.commit();
   }
   pqxx::work tx(p.conn);
   // As a batch step runs: under its savepoint, which the refused insertion returns to.
   begin_step(tx);
   add_household(tx, 90000002);
-  auto taken = add_partner_keys(tx, "rosalie", {{"person", "P-9", 40000009}, {"household", "F-1", 90000002}}, kAt,
+  auto taken = add_partner_keys(tx, {}, "rosalie", {{"person", "P-9", 40000009}, {"household", "F-1", 90000002}}, kAt,
                                 "rosalie");
   REQUIRE(taken);
   CHECK(taken->first == "F-1");
@@ -72,13 +72,13 @@ TEST_CASE("partner keys: a key taken with the versions of an exchange leaves nei
   Prepared p;
   {
     pqxx::work tx(p.conn);
-    REQUIRE_FALSE(add_partner_keys(tx, "rosalie", {{"person", "P-1", 40000001}}, kAt, "rosalie"));
+    REQUIRE_FALSE(add_partner_keys(tx, {}, "rosalie", {{"person", "P-1", 40000001}}, kAt, "rosalie"));
     tx.commit();
   }
   pqxx::work tx(p.conn);
   begin_step(tx);
   std::vector<VersionRow> versions = {{"household", 90000003, {1, kAt, "rosalie", "created", "{}"}}};
-  auto taken = add_partner_keys_with_versions(tx, versions, "rosalie",
+  auto taken = add_partner_keys(tx, versions, "rosalie",
                                               {{"household", "F-3", 90000003}, {"person", "P-1", 40000003}}, kAt,
                                               "rosalie");
   REQUIRE(taken);
@@ -87,7 +87,7 @@ TEST_CASE("partner keys: a key taken with the versions of an exchange leaves nei
   CHECK_FALSE(resolve_partner_key(tx, "rosalie", "household", "F-3"));
   CHECK(pqxx::result(tx.exec("SELECT count(*) FROM resource_versions WHERE id = 90000003"))[0][0].as<int>() == 0);
   // Without a taken key the same statement writes both.
-  REQUIRE_FALSE(add_partner_keys_with_versions(tx, versions, "rosalie", {{"household", "F-3", 90000003}}, kAt, "rosalie"));
+  REQUIRE_FALSE(add_partner_keys(tx, versions, "rosalie", {{"household", "F-3", 90000003}}, kAt, "rosalie"));
   CHECK(resolve_partner_key(tx, "rosalie", "household", "F-3") == 90000003);
   CHECK(pqxx::result(tx.exec("SELECT count(*) FROM resource_versions WHERE id = 90000003"))[0][0].as<int>() == 1);
 }
@@ -97,9 +97,9 @@ TEST_CASE("partner keys: a household lists every partner's keys when it is loade
   pqxx::work tx(p.conn);
   add_household(tx, 90000001);
   add_household(tx, 90000002);
-  REQUIRE_FALSE(add_partner_keys(tx, "rosalie", {{"household", "F-2", 90000001}, {"household", "F-1", 90000001}}, kAt,
+  REQUIRE_FALSE(add_partner_keys(tx, {}, "rosalie", {{"household", "F-2", 90000001}, {"household", "F-1", 90000001}}, kAt,
                                  "rosalie"));
-  REQUIRE_FALSE(add_partner_keys(tx, "another", {{"household", "X", 90000001}}, kAt, "another"));
+  REQUIRE_FALSE(add_partner_keys(tx, {}, "another", {{"household", "X", 90000001}}, kAt, "another"));
   auto h = load_household(tx, 90000001, Lock::none);
   REQUIRE(h);
   REQUIRE(h->partner_keys.size() == 3);
