@@ -138,28 +138,41 @@ Score compare(const PersonFields& query, const PersonFields& candidate) {
   return compare(Comparable(query), Comparable(candidate));
 }
 
+namespace {
+
+void sort_unique(std::vector<std::string>& keys) {
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+}
+
+void add_keys(std::vector<std::string>& keys, const Name& name) {
+  for (const auto& t : name.tokens)
+    if (!t.key.empty()) keys.push_back(t.key);
+}
+
+}  // namespace
+
+std::vector<std::string> BlockingKeys::phonetic() const {
+  std::vector<std::string> all = family;
+  all.insert(all.end(), first.begin(), first.end());
+  sort_unique(all);
+  return all;
+}
+
 BlockingKeys blocking_keys(const PersonFields& p) {
   const Comparable c(p);
   BlockingKeys keys;
-  auto add = [&keys](const Name& name, bool family) {
-    for (const auto& t : name.tokens) {
-      if (!t.key.empty()) keys.phonetic.push_back(t.key);
-      if (!keys.names.empty()) keys.names += ' ';
-      keys.names += t.text;
-    }
+  for (const Name* family : {&c.last_name, &c.birth_name}) {
+    add_keys(keys.family, *family);
     // A family name of several words is also looked for in one piece: LE GALL
     // finds LEGALL, DE LA FONTAINE finds LAFONTAINE.
-    if (family && !name.empty() && name.written_apart()) {
-      for (const auto& piece : name.pieces) {
-        if (!piece.key.empty()) keys.phonetic.push_back(piece.key);
-      }
-    }
-  };
-  add(c.last_name, true);
-  add(c.birth_name, true);
-  add(c.first_names, false);
-  std::sort(keys.phonetic.begin(), keys.phonetic.end());
-  keys.phonetic.erase(std::unique(keys.phonetic.begin(), keys.phonetic.end()), keys.phonetic.end());
+    if (!family->empty() && family->written_apart())
+      for (const auto& piece : family->pieces)
+        if (!piece.key.empty()) keys.family.push_back(piece.key);
+  }
+  add_keys(keys.first, c.first_names);
+  sort_unique(keys.family);
+  sort_unique(keys.first);
   return keys;
 }
 

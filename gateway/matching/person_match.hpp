@@ -23,12 +23,15 @@ struct PersonFields {            // what is compared; any field may be absent in
   std::optional<std::string> nationality;  // ISO 3166-1 alpha-3 or "unknown": evidence against, never for
 };
 
-// Stored with every person (computed on each write) and used by PostgreSQL to
-// find candidates without scanning every person (blocking). `phonetic` also
-// keys a family name of several words written in one piece (LE GALL as LEGALL).
+// The phonetic keys the storage layer builds its blocking keys from (stored
+// with every person, so that PostgreSQL finds candidates without scanning every
+// person), family and first names apart. `family` also keys a family name of
+// several words written in one piece (LE GALL as LEGALL). Each is deduplicated
+// and sorted.
 struct BlockingKeys {
-  std::vector<std::string> phonetic;  // phonetic keys of every name token: last, birth and first names, deduplicated, sorted
-  std::string names;                  // normalised name tokens (last + birth + first names) joined by single spaces: for a pg_trgm index
+  std::vector<std::string> family;  // of the last and birth names' words
+  std::vector<std::string> first;   // of the first names' words
+  std::vector<std::string> phonetic() const;  // both, deduplicated and sorted
 };
 BlockingKeys blocking_keys(const PersonFields& p);
 

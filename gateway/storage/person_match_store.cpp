@@ -10,16 +10,6 @@ namespace siao::storage {
 
 namespace {
 
-// The phonetic codes of one field alone: the library gives them for whatever fields it is handed.
-std::vector<std::string> codes_of(std::string last_name, std::optional<std::string> birth_name,
-                                  std::vector<std::string> first_names) {
-  matching::PersonFields only;
-  only.last_name = std::move(last_name);
-  only.birth_name = std::move(birth_name);
-  only.first_names = std::move(first_names);
-  return matching::blocking_keys(only).phonetic;
-}
-
 std::optional<int> birth_year(const std::optional<std::string>& date) {
   if (!date || date->size() < 4) return std::nullopt;
   int year = 0;
@@ -32,8 +22,9 @@ std::optional<int> birth_year(const std::optional<std::string>& date) {
 // with the year finds one whose other name was mistyped. Family-name codes alone are the last resort of a
 // query that gives nothing else.
 void add_keys(std::vector<std::string>& keys, const matching::PersonFields& p, bool family_alone) {
-  const auto names = codes_of(p.last_name, p.birth_name, {});
-  const auto firsts = codes_of({}, std::nullopt, p.first_names);
+  const auto codes = matching::blocking_keys(p);
+  const auto& names = codes.family;
+  const auto& firsts = codes.first;
   for (const auto& n : names)
     for (const auto& f : firsts) keys.push_back("p:" + std::min(n, f) + "|" + std::max(n, f));
   if (const auto year = birth_year(p.birth_date)) {

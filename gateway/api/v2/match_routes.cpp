@@ -24,13 +24,15 @@ using http::Method;
 using http::Response;
 
 struct Found {
-  storage::MatchCandidate candidate;
+  std::int64_t person, household;
+  int version;
   matching::Score score;
 };
 
 // What the caller may compare: a field it may not read would leak through the score.
 matching::PersonFields readable(const Exchange& ex, matching::PersonFields f) {
   const auto& policy = ex.client().fields;
+  if (!policy.restricts_reads()) return f;
   if (!policy.may_read(ResourceKind::person, "lastName")) f.last_name.clear();
   if (!policy.may_read(ResourceKind::person, "birthName")) f.birth_name.reset();
   if (!policy.may_read(ResourceKind::person, "firstNames")) f.first_names.clear();
@@ -48,16 +50,16 @@ std::vector<Found> search(pqxx::transaction_base& tx, Exchange& ex, const ApiCon
   const matching::Comparable prepared(query);
   std::vector<Found> found;
   for (auto& c : candidates) {
-    auto score = matching::compare(prepared, matching::Comparable(readable(ex, c.fields)));
-    if (score.similarity + 1e-9 >= threshold) found.push_back({std::move(c), std::move(score)});
+    auto score = matching::compare(prepared, matching::Comparable(readable(ex, std::move(c.fields))));
+    if (score.similarity + 1e-9 >= threshold) found.push_back({c.id, c.household_id, c.version, std::move(score)});
   }
   // Best first; equal scores by id, so that an answer does not change from one call to the next.
   std::sort(found.begin(), found.end(), [](const Found& a, const Found& b) {
     if (a.score.similarity != b.score.similarity) return a.score.similarity > b.score.similarity;
-    return a.candidate.id < b.candidate.id;
+    return a.person < b.person;
   });
   if (found.size() > static_cast<std::size_t>(limit)) found.resize(static_cast<std::size_t>(limit));
-  for (const auto& f : found) ex.touched("person", f.candidate.id, f.candidate.version, false);
+  for (const auto& f : found) ex.touched("person", f.person, f.version, false);
   return found;
 }
 
@@ -68,8 +70,8 @@ Response answer(const std::vector<Found>& found) {
     w.StartArray();
     for (const auto& f : found) {
       w.StartObject();
-      resources::put(w, "personId", std::to_string(f.candidate.id));
-      resources::put(w, "householdId", std::to_string(f.candidate.household_id));
+      resources::put(w, "personId", std::to_string(f.person));
+      resources::put(w, "householdId", std::to_string(f.household));
       resources::put(w, "similarity");
       w.Double(std::round(f.score.similarity * 1000.0) / 1000.0);
       resources::put(w, "matched", f.score.matched);
