@@ -55,5 +55,6 @@ TEST_CASE("match keys: stored keys are few - a query with first names does not l
   CHECK(std::all_of(wide.begin(), wide.end(), [](const std::string& k) { return k.rfind("n:", 0) == 0; }));
   CHECK(query_match_keys(PersonFields{}).empty());
   // Different people with the same family name share no narrow key unless a name and the year agree.
-  CHECK_FALSE(meet(person("MARTIN", {"Sophie"}, "1960-11-30"), person("DUPONT", {"Marie"}, "1985-03-04")));
+  CHECK_FALSE(meet(person("DUPONT", {"Sophie"}, "1960-11-30"), person("DUPONT", {"Marie"}, "1985-03-04")));
+  CHECK(meet(person("DUPONT", {"Sophie"}, "1960-11-30"), person("DUPONT", {}, std::nullopt)));
 }
