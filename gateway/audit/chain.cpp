@@ -2,7 +2,10 @@
 
 #include <pqxx/pqxx>
 
+#include <algorithm>
+
 #include "gateway/audit/exchange.hpp"
+#include "gateway/audit/sealing.hpp"
 #include "gateway/resources/json_out.hpp"
 #include "gateway/util/hex.hpp"
 #include "gateway/util/text.hpp"
@@ -13,31 +16,52 @@ using resources::JsonWriter;
 using resources::put;
 using resources::put_nullable;
 
-const std::vector<storage::PreparedStatement>& audit_statements() {
-  static const std::vector<storage::PreparedStatement> all = {
-      {"chain_head_lock", "SELECT seq, hash FROM audit_chain_head WHERE id = 1 FOR UPDATE"},
-      // One round trip per batch: the records and the new head together.
-      {"audit_append",
-       "WITH appended AS (INSERT INTO audit_exchanges (seq, at, client_id, method, route, target, status, request_id, trace_id, "
-       "duration_us, request_body, response_sha256, response_body, resources, contract_version, contract_sha256, "
-       "adapter, mapping_version, mapping_sha256, prev_hash, hash) "
-       "SELECT seq, at, client_id, method, route, target, status, request_id, trace_id, duration_us, request_body, "
-       "response_sha256, response_body, resources::json, contract_version, contract_sha256, adapter, mapping_version, "
-       "mapping_sha256, prev_hash, hash "
-       "FROM json_to_recordset($1::json) AS r("
-       "seq bigint, at timestamptz, client_id text, method text, route text, target text, status integer, "
-       "request_id text, trace_id text, duration_us bigint, request_body text, response_sha256 text, "
-       "response_body text, resources text, contract_version text, contract_sha256 text, adapter text, "
-       "mapping_version text, mapping_sha256 text, prev_hash text, hash text) RETURNING 1) "
-       "UPDATE audit_chain_head SET seq = $2, hash = $3 WHERE id = 1"},
-  };
+namespace {
+
+constexpr const char* kColumns =
+    "seq, at, client_id, method, route, target, status, request_id, trace_id, duration_us, request_body, "
+    "response_sha256, response_body, resources, contract_version, contract_sha256, adapter, mapping_version, "
+    "mapping_sha256, subjects, query, headers, canonical, schemas_sha256, gateway_version, prev_hash, hash";
+
+}  // namespace
+
+const std::vector<storage::PreparedStatement>& Trail::statements() {
+  static const std::vector<storage::PreparedStatement> all = [] {
+    std::vector<storage::PreparedStatement> v = {
+        {"chain_head_lock", "SELECT seq, hash FROM audit_chain_head WHERE id = 1 FOR UPDATE"},
+        // One round trip per batch: the records, the new head, and a checkpoint when one falls due ($4: JSON,
+        // empty array when none).
+        {"audit_append",
+         std::string("WITH appended AS (INSERT INTO audit_exchanges (") + kColumns + ") SELECT " +
+             "seq, at, client_id, method, route, target, status, request_id, trace_id, duration_us, request_body, "
+             "response_sha256, response_body, resources::json, contract_version, contract_sha256, adapter, "
+             "mapping_version, mapping_sha256, subjects, query, headers, canonical, schemas_sha256, gateway_version, "
+             "prev_hash, hash "
+             "FROM json_to_recordset($1::json) AS r("
+             "seq bigint, at timestamptz, client_id text, method text, route text, target text, status integer, "
+             "request_id text, trace_id text, duration_us bigint, request_body text, response_sha256 text, "
+             "response_body text, resources text, contract_version text, contract_sha256 text, adapter text, "
+             "mapping_version text, mapping_sha256 text, subjects text, query text, headers text, canonical text, "
+             "schemas_sha256 text, gateway_version text, prev_hash text, hash text) RETURNING 1), "
+             "signed AS (INSERT INTO audit_checkpoints (seq, hash, at, public_key, signature) "
+             "SELECT seq, hash, now(), public_key, signature FROM json_to_recordset($4::json) AS c("
+             "seq bigint, hash text, public_key text, signature text) RETURNING 1), "
+             // The keys of the persons this batch created ($5), stored with the first records sealed under them.
+             "keyed AS (INSERT INTO audit_subject_keys (subject, wrapped) SELECT subject, wrapped "
+             "FROM json_to_recordset($5::json) AS k(subject text, wrapped text) RETURNING 1) "
+             "UPDATE audit_chain_head SET seq = $2, hash = $3 WHERE id = 1"},
+    };
+    for (const auto& s : KeyRing::statements()) v.push_back(s);
+    return v;
+  }();
   return all;
 }
 
 std::string record_hash(std::string_view prev_hash, const RecordFields& f) {
   std::string canonical;
-  canonical.reserve(512 + f.target.size() + f.resources_json.size() + (f.request_body ? f.request_body->size() : 0) +
-                    (f.response_body ? f.response_body->size() : 0));
+  auto size = [](std::optional<std::string_view> v) { return v ? v->size() : 0; };
+  canonical.reserve(512 + f.target.size() + f.resources_json.size() + size(f.request_body) + size(f.response_body) +
+                    size(f.query) + size(f.headers) + size(f.canonical));
   // Length-prefixed fields: no separator can be forged; "-" marks a null.
   auto field = [&canonical](std::optional<std::string_view> v) {
     if (!v) {
@@ -66,7 +90,20 @@ std::string record_hash(std::string_view prev_hash, const RecordFields& f) {
     field(f.mapping_version);
     field(f.mapping_sha256);
   }
+  // Added with sealing (migration 0007), on the same terms.
+  if (f.subjects) {
+    field(f.subjects);
+    field(f.query);
+    field(f.headers);
+    field(f.canonical);
+    field(f.schemas_sha256);
+    field(f.gateway_version);
+  }
   return util::sha256_hex(canonical);
+}
+
+std::string checkpoint_message(std::int64_t seq, std::string_view hash) {
+  return "siao-gateway audit checkpoint\n" + std::to_string(seq) + "\n" + std::string(hash) + "\n";
 }
 
 namespace {
@@ -88,59 +125,166 @@ std::string resources_json(const Exchange& ex) {
   });
 }
 
+// The persons among the exchange's resources, in id order; the month of the record when it names none.
+std::vector<std::string> subjects_of(const Exchange& ex) {
+  if (!ex.sealed_under().empty()) return ex.sealed_under();
+  std::vector<std::int64_t> persons;
+  for (const auto& r : ex.resources())
+    if (r.kind == "person") persons.push_back(r.id);
+  std::sort(persons.begin(), persons.end());
+  persons.erase(std::unique(persons.begin(), persons.end()), persons.end());
+  std::vector<std::string> out;
+  for (auto id : persons) out.push_back(person_subject(id));
+  if (out.empty()) out.push_back("period:" + ex.now().substr(0, 7));
+  return out;
+}
+
+// Request headers a replay or an auditor needs; credentials are never among them.
+constexpr std::string_view kKeptHeaders[] = {"content-type", "accept",     "if-match",
+                                             "if-none-match", "idempotency-key", "user-agent"};
+
+std::optional<std::string> kept_headers(const http::Request& req) {
+  bool any = false;
+  auto text = resources::json_text([&](JsonWriter& w) {
+    w.StartObject();
+    for (auto name : kKeptHeaders)
+      if (auto v = req.header(name)) {
+        put(w, name, util::storable_text(*v));
+        any = true;
+      }
+    w.EndObject();
+  });
+  if (!any) return std::nullopt;
+  return text;
+}
+
+std::optional<std::string> canonical_json(const Exchange& ex) {
+  const auto& commands = ex.canonical_commands();
+  if (commands.empty()) return std::nullopt;
+  std::string out = "[";
+  for (const auto& c : commands) {
+    if (out.size() > 1) out += ',';
+    out += c;
+  }
+  return out + "]";
+}
+
+// One record as the audit_append statement reads it, sealed and hashed.
+struct PendingRecord {
+  const Exchange* ex;
+  std::vector<std::string> subjects;
+  std::optional<std::string> headers, canonical;
+  bool seals() const { return ex->writes() || headers || canonical || ex->received().target.find('?') != std::string::npos; }
+};
+
 }  // namespace
 
-void append_to_chain(pqxx::transaction_base& tx, const std::vector<storage::BatchStep*>& steps) {
+void Trail::append(pqxx::transaction_base& tx, const std::vector<storage::BatchStep*>& steps) const {
+#ifdef SIAO_BENCH_WITHOUT_AUDIT
+  return;  // see gateway/CMakeLists.txt: a benchmark-only build
+#endif
+  std::vector<PendingRecord> pending;
+  pending.reserve(steps.size());
+  // Persons created in this batch have no key yet: theirs are made here and stored with the records, without a
+  // round trip. Only the keys of subjects already known are fetched, and only for records with something to seal
+  // (a read without query names persons but keeps nothing of theirs).
+  SubjectKeys keys;
+  std::string new_keys = "[";
+  for (auto* step : steps)
+    if (auto* ex = dynamic_cast<Exchange*>(step)) {
+      pending.push_back({ex, subjects_of(*ex), kept_headers(ex->received()), canonical_json(*ex)});
+      for (const auto& v : ex->versions())
+        if (v.kind == "person" && v.record.version == 1) {  // created by this exchange
+          auto subject = person_subject(v.id);
+          if (keys.count(subject)) continue;
+          auto [key, wrapped] = keys_.create(subject);
+          keys.emplace(subject, std::move(key));
+          if (new_keys.size() > 1) new_keys += ',';
+          new_keys += "{\"subject\":\"" + subject + "\",\"wrapped\":\"" + wrapped + "\"}";
+        }
+    }
+  new_keys += ']';
+  if (pending.empty()) return;
+  std::vector<std::string> known;
+  for (const auto& p : pending)
+    if (p.seals())
+      for (const auto& s : p.subjects)
+        if (!keys.count(s)) known.push_back(s);
+  std::sort(known.begin(), known.end());
+  known.erase(std::unique(known.begin(), known.end()), known.end());
+
   auto head = tx.exec_prepared1("chain_head_lock");
   auto seq = head[0].as<std::int64_t>();
   auto hash = head[1].as<std::string>();
+  // After the lock: no other appender creates keys meanwhile.
+  if (!known.empty()) keys.merge(keys_.obtain(tx, known));
 
   rapidjson::StringBuffer rows;
   JsonWriter w(rows);
   w.StartArray();
-  for (auto* step : steps) {
-    auto* ex = dynamic_cast<Exchange*>(step);
-    if (!ex) continue;
-    const auto& req = ex->received();
-    auto& res = ex->response();
-    auto target = util::storable_text(req.target);
+  std::string checkpoints = "[]";
+  for (const auto& p : pending) {
+    const auto& ex = *p.ex;
+    const auto& req = ex.received();
+    auto& res = const_cast<Exchange&>(ex).response();
+    std::optional<Sealer> sealer;
+    if (p.seals()) sealer.emplace(p.subjects, keys);
+    auto seal = [&](const std::optional<std::string>& clear) -> std::optional<std::string> {
+      if (!clear) return std::nullopt;
+      return sealer->seal(*clear);
+    };
+    auto query_at = req.target.find('?');
+    auto path = util::storable_text(std::string_view(req.target).substr(0, query_at));
+    std::optional<std::string> query;
+    if (query_at != std::string::npos) query = seal(util::storable_text(std::string_view(req.target).substr(query_at + 1)));
     // Reads keep what identifies their answer (resources, versions, hash), not the answer itself:
     // every version is kept, so it can be rebuilt and checked against the hash.
     std::optional<std::string> request_body, response_body;
-    if (ex->writes()) {
-      request_body = util::storable_text(req.body);
-      response_body = util::storable_text(res.body);
+    if (ex.writes()) {
+      request_body = seal(util::storable_text(req.body));
+      response_body = seal(util::storable_text(res.body));
     }
-    auto resources = resources_json(*ex);
+    auto headers = seal(p.headers);
+    auto canonical = seal(p.canonical);
+    auto subjects = subjects_json(p.subjects);
+    auto resources = resources_json(ex);
     auto response_sha = util::sha256_hex(res.body);
     auto method = http::method_name(req.method);
     std::optional<std::string_view> contract_version, contract_sha, adapter, mapping_version, mapping_sha;
-    if (const auto* client = ex->caller()) {
+    if (const auto* client = ex.caller()) {
       contract_version = client->contract_version;
       contract_sha = client->contract_sha256;
       adapter = client->adapter;
       mapping_version = client->mapping_version;
       if (client->mapping) mapping_sha = client->mapping->sha256();
     }
+    std::optional<std::string_view> schemas_sha;
+    if (options_.schemas_sha256) schemas_sha = *options_.schemas_sha256;
+    auto as_view = [](const std::optional<std::string>& v) -> std::optional<std::string_view> {
+      if (!v) return std::nullopt;
+      return std::string_view(*v);
+    };
     ++seq;
     auto prev = hash;
-    hash = record_hash(prev, {seq, ex->now(), ex->client_id(), method, req.route, target, res.status, req.request_id,
-                              req.trace_id, ex->duration_us(), request_body, response_sha, response_body, resources,
-                              contract_version, contract_sha, adapter, mapping_version, mapping_sha});
+    hash = record_hash(prev, {seq, ex.now(), ex.client_id(), method, req.route, path, res.status, req.request_id,
+                              req.trace_id, ex.duration_us(), as_view(request_body), response_sha, as_view(response_body),
+                              resources, contract_version, contract_sha, adapter, mapping_version, mapping_sha,
+                              std::string_view(subjects), as_view(query), as_view(headers), as_view(canonical),
+                              schemas_sha, std::string_view(options_.gateway_version)});
     w.StartObject();
     put(w, "seq");
     w.Int64(seq);
-    put(w, "at", ex->now());
-    put(w, "client_id", ex->client_id());
+    put(w, "at", ex.now());
+    put(w, "client_id", ex.client_id());
     put(w, "method", method);
     put(w, "route", req.route);
-    put(w, "target", target);
+    put(w, "target", path);
     put(w, "status");
     w.Int(res.status);
     put(w, "request_id", req.request_id);
     put(w, "trace_id", req.trace_id);
     put(w, "duration_us");
-    w.Int64(ex->duration_us());
+    w.Int64(ex.duration_us());
     put_nullable(w, "request_body", request_body);
     put(w, "response_sha256", response_sha);
     put_nullable(w, "response_body", response_body);
@@ -151,12 +295,35 @@ void append_to_chain(pqxx::transaction_base& tx, const std::vector<storage::Batc
     put_nullable(w, "adapter", adapter);
     put_nullable(w, "mapping_version", mapping_version);
     put_nullable(w, "mapping_sha256", mapping_sha);
+    put(w, "subjects", subjects);
+    put_nullable(w, "query", query);
+    put_nullable(w, "headers", headers);
+    put_nullable(w, "canonical", canonical);
+    put_nullable(w, "schemas_sha256", schemas_sha);
+    put(w, "gateway_version", options_.gateway_version);
     put(w, "prev_hash", prev);
     put(w, "hash", hash);
     w.EndObject();
+    if (seq % options_.checkpoint_every == 0)
+      checkpoints = "[{\"seq\":" + std::to_string(seq) + ",\"hash\":\"" + hash + "\",\"public_key\":\"" +
+                    signer_.public_key_hex() + "\",\"signature\":\"" +
+                    signer_.sign_hex(checkpoint_message(seq, hash)) + "\"}]";
   }
   w.EndArray();
-  tx.exec_prepared0("audit_append", std::string(rows.GetString(), rows.GetSize()), seq, hash);
+  tx.exec_prepared0("audit_append", std::string(rows.GetString(), rows.GetSize()), seq, hash, checkpoints, new_keys);
 }
+
+std::int64_t sign_chain_head(pqxx::transaction_base& tx, const crypto::Signer& signer) {
+  auto head = tx.exec1("SELECT seq, hash FROM audit_chain_head WHERE id = 1 FOR UPDATE");
+  auto seq = head[0].as<std::int64_t>();
+  auto hash = head[1].as<std::string>();
+  if (seq == 0) return 0;
+  tx.exec_params0(
+      "INSERT INTO audit_checkpoints (seq, hash, at, public_key, signature) VALUES ($1, $2, now(), $3, $4) "
+      "ON CONFLICT (seq) DO NOTHING",
+      seq, hash, signer.public_key_hex(), signer.sign_hex(checkpoint_message(seq, hash)));
+  return seq;
+}
+
 
 }  // namespace siao::audit

@@ -6,6 +6,7 @@
 #include "gateway/domain/dates.hpp"
 #include "gateway/http/problem.hpp"
 #include "gateway/log/log.hpp"
+#include "gateway/resources/json_out.hpp"
 #include "gateway/storage/idempotency_store.hpp"
 #include "gateway/util/hex.hpp"
 
@@ -58,7 +59,8 @@ Exchange::Exchange(const http::Request& request, const auth::Client* client, Wor
 }
 
 void Exchange::read_clock() {
-  now_at_ = std::chrono::system_clock::now();
+  // A rebuild replays an exchange at the time it was recorded: what it writes carries that time, as live.
+  now_at_ = received_.replayed_at.value_or(std::chrono::system_clock::now());
   now_ = domain::rfc3339_utc(now_at_);
 }
 
@@ -71,6 +73,27 @@ void Exchange::add_partner_keys(std::string partner, std::vector<storage::NewPar
   keys_partner_ = std::move(partner);
   keys_ = std::move(keys);
   key_taken_ = std::move(taken);
+}
+
+void Exchange::record_canonical(const http::Request& canonical) {
+  canonical_.push_back(resources::json_text([&](resources::JsonWriter& w) {
+    w.StartObject();
+    resources::put(w, "method", http::method_name(canonical.method));
+    resources::put(w, "target", canonical.target);
+    bool any_header = false;
+    for (const auto& [name, value] : canonical.headers) {
+      if (name == "content-type") continue;  // implied by the method
+      if (!any_header) {
+        resources::put(w, "headers");
+        w.StartObject();
+        any_header = true;
+      }
+      resources::put(w, name, value);
+    }
+    if (any_header) w.EndObject();
+    if (!canonical.body.empty()) resources::put(w, "body", canonical.body);
+    w.EndObject();
+  }));
 }
 
 void Exchange::touched(std::string_view kind, std::int64_t id, int version, bool written) {
@@ -88,6 +111,7 @@ void Exchange::step(pqxx::transaction_base& tx) {
   read_clock();
   resources_.clear();
   versions_.clear();
+  canonical_.clear();
   auto key = received_.header("idempotency-key");
   if (key && received_.method == http::Method::post && client_) run_with_idempotency(tx, *key);
   else run_work(tx);

@@ -41,7 +41,8 @@ class Exchange final : public storage::BatchStep {
   const auth::Client& client() const { return *client_; }
   const auth::Client* caller() const { return client_; }  // null for an unauthenticated call
   std::string_view client_id() const { return client_ ? std::string_view(client_->id) : std::string_view(); }
-  // One clock reading for everything this exchange writes, and its RFC 3339 text.
+  // One clock reading for everything this exchange writes, and its RFC 3339 text (for a replayed request, the
+  // time recorded: http::Request::replayed_at).
   std::chrono::system_clock::time_point now_at() const { return now_at_; }
   const std::string& now() const { return now_; }
   void touched(std::string_view kind, std::int64_t id, int version, bool written);
@@ -51,7 +52,11 @@ class Exchange final : public storage::BatchStep {
   // While alive, handlers see `canonical` as the request; the audit record keeps the one received.
   class Translated {
    public:
-    Translated(Exchange& ex, const http::Request& canonical) : ex_(ex), saved_(ex.request_) { ex.request_ = &canonical; }
+    // The canonical command is also kept for the audit record, so that a replay can compare its translation.
+    Translated(Exchange& ex, const http::Request& canonical) : ex_(ex), saved_(ex.request_) {
+      ex.record_canonical(canonical);
+      ex.request_ = &canonical;
+    }
     ~Translated() { ex_.request_ = saved_; }
     Translated(const Translated&) = delete;
     Translated& operator=(const Translated&) = delete;
@@ -67,6 +72,13 @@ class Exchange final : public storage::BatchStep {
   void add_partner_keys(std::string partner, std::vector<storage::NewPartnerKey> keys, KeyTaken taken);
 
   const std::vector<ResourceRef>& resources() const { return resources_; }
+  const std::vector<storage::VersionRow>& versions() const { return versions_; }  // written by this exchange
+  // The keys this exchange's record is sealed under, instead of its persons' (or its month's): a retention run
+  // erases the keys of the persons it names, and its own record must stay readable.
+  void seal_under(std::vector<std::string> subjects) { seal_under_ = std::move(subjects); }
+  const std::vector<std::string>& sealed_under() const { return seal_under_; }
+  // The canonical commands an adapter ran, each a JSON object {"method","target","headers"?,"body"?}.
+  const std::vector<std::string>& canonical_commands() const { return canonical_; }
   http::Response& response() { return response_; }
   std::int64_t duration_us() const;
   bool writes() const;
@@ -74,6 +86,7 @@ class Exchange final : public storage::BatchStep {
  private:
   void run_with_idempotency(pqxx::transaction_base& tx, std::string_view key);
   void run_work(pqxx::transaction_base& tx);
+  void record_canonical(const http::Request& canonical);
 
   const http::Request& received_;
   const http::Request* request_;
@@ -86,6 +99,8 @@ class Exchange final : public storage::BatchStep {
   std::chrono::steady_clock::time_point started_;
   std::chrono::steady_clock::time_point finished_;
   std::vector<ResourceRef> resources_;
+  std::vector<std::string> canonical_;
+  std::vector<std::string> seal_under_;
   std::vector<storage::VersionRow> versions_;
   std::string keys_partner_;
   std::vector<storage::NewPartnerKey> keys_;

@@ -48,6 +48,21 @@ const std::vector<Key>& keys() {
       {"schemas_dir", "GATEWAY_SCHEMAS_DIR", Kind::text, "directory of the JSON Schemas", at(&Config::schemas_dir)},
       {"secrets_dir", "GATEWAY_SECRETS_DIR", Kind::text,
        "directory of the key files that contracts name (apiKeyFrom.file)", at(&Config::secrets_dir)},
+      {"audit.master_key_file", "GATEWAY_AUDIT_MASTER_KEY_FILE", Kind::text,
+       "master key of the audit log's personal-data keys (64 hex digits; default <secrets_dir>/audit-master.key, "
+       "created when missing)",
+       at(&Config::audit, &Audit::master_key_file)},
+      {"audit.signing_key_file", "GATEWAY_AUDIT_SIGNING_KEY_FILE", Kind::text,
+       "Ed25519 PEM key signing the audit checkpoints (default <secrets_dir>/audit-signing.pem, created when missing)",
+       at(&Config::audit, &Audit::signing_key_file)},
+      {"audit.checkpoint_every", "GATEWAY_AUDIT_CHECKPOINT_EVERY", Kind::number,
+       "audit records between two signed checkpoints (1 to 10000000)", at(&Config::audit, &Audit::checkpoint_every)},
+      {"audit.retention_days", "GATEWAY_AUDIT_RETENTION_DAYS", Kind::number,
+       "days without activity after which `retention run` forgets a household and its persons",
+       at(&Config::audit, &Audit::retention_days)},
+      {"audit.replay_database_url", "GATEWAY_AUDIT_REPLAY_DATABASE_URL", Kind::text,
+       "scratch database that `replay rebuild` empties and fills (never the live one); empty: rebuild is CLI-only",
+       at(&Config::audit, &Audit::replay_database_url)},
       {"limits.header_bytes", "GATEWAY_HEADER_LIMIT", Kind::count, "largest request header block (431 above)",
        at(&Config::limits, &Limits::header_bytes)},
       {"limits.body_bytes", "GATEWAY_BODY_LIMIT", Kind::count, "largest request body (413 above)",
@@ -163,6 +178,11 @@ void check(const Config& c) {
     bad("matching.duplicates_threshold_percent", "must be between 1 and 100");
   if (c.matching.max_candidates < 1 || c.matching.max_candidates > 100'000)
     bad("matching.max_candidates", "must be between 1 and 100000");
+  if (c.audit.checkpoint_every < 1 || c.audit.checkpoint_every > 10'000'000)
+    bad("audit.checkpoint_every", "must be between 1 and 10000000");
+  if (c.audit.retention_days < 0) bad("audit.retention_days", "must not be negative");
+  if (!c.audit.replay_database_url.empty() && c.audit.replay_database_url == c.database.url)
+    bad("audit.replay_database_url", "must not be the live database: a rebuild empties it");
   if (c.database.idempotency_retention_hours < 24)
     bad("database.idempotency_retention_hours", "must be at least 24: partners may retry for a day");
   if (c.limits.header_bytes < 1024) bad("limits.header_bytes", "must be at least 1024");

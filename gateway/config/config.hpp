@@ -40,6 +40,22 @@ struct Matching {
   int max_candidates = 500;               // persons fetched and compared for one query at most
 };
 
+// The audit trail. Key files are created on first use when missing; empty paths mean <secrets_dir>/audit-*.
+struct Audit {
+  std::string master_key_file;   // 64 hex digits: wraps every subject key of the log
+  std::string signing_key_file;  // Ed25519 PEM: signs checkpoints
+  int checkpoint_every = 10'000;  // records between two signed checkpoints
+  int retention_days = 730;       // the CNIL's two years for this sector
+  std::string replay_database_url;  // scratch database of `replay rebuild`; empty: not over HTTP
+
+  std::string master_key_path(const std::string& secrets_dir) const {
+    return master_key_file.empty() ? secrets_dir + "/audit-master.key" : master_key_file;
+  }
+  std::string signing_key_path(const std::string& secrets_dir) const {
+    return signing_key_file.empty() ? secrets_dir + "/audit-signing.pem" : signing_key_file;
+  }
+};
+
 struct Tls {
   std::string cert_file;
   std::string key_file;
@@ -52,6 +68,7 @@ struct Config {
   Limits limits;
   Database database;
   Matching matching;
+  Audit audit;
   int io_threads = 2;
   std::string log_level = "info";
   std::string contracts_dir = "contracts";

@@ -1,6 +1,7 @@
 #pragma once
 // The gateway's own request and response: what a handler sees, free of Beast,
 // so that handlers, adapters and their tests never compile the HTTP stack.
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -39,6 +40,10 @@ struct Request {
 
   // Set by authentication.
   std::string client_id;
+
+  // Set only by `audit replay rebuild` (gateway/audit/replay/rebuild.cpp): the time the replayed exchange was
+  // recorded at, which its audited exchange reads as its clock (audit::Exchange::now) instead of the system's.
+  std::optional<std::chrono::system_clock::time_point> replayed_at;
 
   std::optional<std::string_view> header(std::string_view lower_name) const;
   std::optional<std::string_view> query_param(std::string_view name) const;

@@ -1,8 +1,10 @@
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <thread>
 
 #include "gateway/audit/chain.hpp"
+#include "gateway/audit/log_reader.hpp"
 #include "tests/e2e/v2_fixture.hpp"
 
 using namespace siao::test;
@@ -278,31 +280,38 @@ TEST_CASE("every audit record's hash is recomputed from its stored row and its p
   api.patch("/api/v2/households/" + id, R"({"territory":"93"})", "\"1\"");
   api.post("/api/v2/households", "{broken");
   pqxx::connection c(g.db.url());
-  pqxx::nontransaction t(c);
-  auto rows = t.exec(
-      "SELECT seq, rfc3339(at), client_id, method, route, target, status, request_id, trace_id, duration_us, "
-      "request_body, response_sha256, response_body, resources::text, prev_hash, hash, contract_version, "
-      "contract_sha256, adapter, mapping_version, mapping_sha256 FROM audit_exchanges ORDER BY seq");
-  REQUIRE(rows.size() == 4);
+  pqxx::work t(c);
+  std::vector<siao::audit::LoggedRecord> records;
+  siao::audit::for_each_record(t, 1, 1000, [&](siao::audit::LoggedRecord&& r) {
+    records.push_back(std::move(r));
+    return true;
+  });
+  REQUIRE(records.size() == 4);
   std::string prev(64, '0');
-  for (const auto& r : rows) {
-    auto opt = [&](int i) -> std::optional<std::string_view> {
-      if (r[i].is_null()) return std::nullopt;
-      return std::string_view(r[i].c_str(), r[i].size());
-    };
-    auto sv = [&](int i) { return std::string_view(r[i].c_str(), r[i].size()); };
-    CHECK(sv(14) == prev);
-    auto expected = siao::audit::record_hash(
-        prev, {r[0].as<std::int64_t>(), sv(1), sv(2), sv(3), sv(4), sv(5), r[6].as<int>(), sv(7), sv(8),
-               r[9].as<std::int64_t>(), opt(10), sv(11), opt(12), sv(13), opt(16), opt(17), opt(18), opt(19),
-               opt(20)});
-    CHECK(sv(15) == expected);
-    prev = std::string(sv(15));
+  for (const auto& r : records) {
+    CHECK(r.prev_hash == prev);
+    CHECK(r.hash == siao::audit::record_hash(prev, r.fields()));
+    prev = r.hash;
   }
   // Each names the contract that authorised it: the back-office's, as archived.
   CHECK(g.count("SELECT count(*) FROM audit_exchanges a JOIN contract_versions v ON v.sha256 = a.contract_sha256 "
                 "WHERE a.client_id = 'siao-backoffice' AND v.client_id = 'siao-backoffice' AND a.contract_version = '1.0.0'") == 4);
-  // Reads keep no body; writes keep both, as received and as answered.
+  // Reads keep no body; writes keep both, as received and as answered, sealed; the path stays in clear.
   CHECK(g.count("SELECT count(*) FROM audit_exchanges WHERE method = 'GET' AND response_body IS NULL") == 1);
-  CHECK(g.count("SELECT count(*) FROM audit_exchanges WHERE status = 400 AND request_body = '{broken'") == 1);
+  CHECK(g.count("SELECT count(*) FROM audit_exchanges WHERE request_body LIKE '%DUPONT%' OR response_body LIKE '%DUPONT%'") == 0);
+  CHECK(records[1].target == "/api/v2/households/" + id);
+  auto keys = siao::audit::KeyRing::from_file(kAuditMasterKeyFile, false);
+  auto created = siao::audit::open_record(t, keys, records[0]);
+  REQUIRE(created.request_body);
+  CHECK(*created.request_body == family());
+  CHECK(created.response_body->find("DUPONT") != std::string::npos);
+  CHECK(created.headers->find("\"idempotency-key\":\"audit-1\"") != std::string::npos);
+  auto household = api.get("/api/v2/households/" + id);
+  auto head = std::stoll(household.str("/members/0/id")), child = std::stoll(household.str("/members/1/id"));
+  CHECK(*records[0].subjects == "[\"person:" + std::to_string(std::min(head, child)) + "\",\"person:" +
+                                    std::to_string(std::max(head, child)) + "\"]");
+  auto refused = siao::audit::open_record(t, keys, records[3]);
+  CHECK(records[3].status == 400);
+  CHECK(*refused.request_body == "{broken");
+  CHECK(records[3].subjects->rfind("[\"period:", 0) == 0);
 }

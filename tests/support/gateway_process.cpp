@@ -108,6 +108,8 @@ void with_test_defaults(std::map<std::string, std::string>& env) {
   set_default("GATEWAY_CONTRACTS_DIR", std::string(SIAO_SOURCE_DIR) + "/contracts");
   // Never the developer's own keys under var/: only the ones the tests name.
   set_default("GATEWAY_SECRETS_DIR", "/nonexistent/siao-test-secrets");
+  set_default("GATEWAY_AUDIT_MASTER_KEY_FILE", kAuditMasterKeyFile);
+  set_default("GATEWAY_AUDIT_SIGNING_KEY_FILE", kAuditSigningKeyFile);
   set_default("SIAO_KEY_SIAO_BACKOFFICE", kBackofficeKey);
   set_default("SIAO_KEY_SAMPLE_PARTNER", kSamplePartnerKey);
   set_default("SIAO_KEY_AUDITOR", kAuditorKey);

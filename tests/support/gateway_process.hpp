@@ -17,6 +17,10 @@ inline constexpr const char* kSamplePartnerKey = "test-sample-partner-key-012345
 inline constexpr const char* kAuditorKey = "test-auditor-key-0123456789";
 inline constexpr const char* kRosalieKey = "test-rosalie-key-0123456789";
 
+// The audit log's keys of every test gateway (tests/support/keys), so that tests can open and verify its records.
+inline constexpr const char* kAuditMasterKeyFile = SIAO_SOURCE_DIR "/tests/support/keys/audit-master.key";
+inline constexpr const char* kAuditSigningKeyFile = SIAO_SOURCE_DIR "/tests/support/keys/audit-signing.pem";
+
 // Schemas, contracts and the test keys above, for whatever `env` does not set already.
 void with_test_defaults(std::map<std::string, std::string>& env);
 
