@@ -21,14 +21,6 @@ struct RouteSpec {
 
 http::Response refuse(http::Problem p) { throw http::HttpError(std::move(p)); }
 
-http::Problem quota_refusal(const auth::Quota::Refusal& r, const auth::Client& client) {
-  auto p = r.reason == auth::Quota::Refusal::Reason::rate
-               ? http::make_problem(429, "rate-limited", "The contract of " + client.id + " allows fewer requests per second.")
-               : http::make_problem(429, "too-many-in-flight",
-                                    "The contract of " + client.id + " allows fewer requests at once.");
-  p.headers.emplace_back("Retry-After", std::to_string(r.retry_after.count()));
-  return p;
-}
 
 net::awaitable<void> pause(std::chrono::milliseconds delay) {
   net::steady_timer timer(co_await net::this_coro::executor, delay);
@@ -77,6 +69,15 @@ net::awaitable<http::Response> run_exchange(const RouteSpec& spec, http::Request
 }
 
 }  // namespace
+
+http::Problem quota_refusal(const auth::Quota::Refusal& r, const auth::Client& client) {
+  auto p = r.reason == auth::Quota::Refusal::Reason::rate
+               ? http::make_problem(429, "rate-limited", "The contract of " + client.id + " allows fewer requests per second.")
+               : http::make_problem(429, "too-many-in-flight",
+                                    "The contract of " + client.id + " allows fewer requests at once.");
+  p.headers.emplace_back("Retry-After", std::to_string(r.retry_after.count()));
+  return p;
+}
 
 void add_exchange_route(http::Router& router, const ApiContext& ctx, http::Method method, std::string pattern,
                         std::string scope, audit::Exchange::Work work, std::string operation_json) {

@@ -8,6 +8,7 @@
 #include "gateway/audit/exchange.hpp"
 #include "gateway/auth/authenticator.hpp"
 #include "gateway/auth/failure_throttle.hpp"
+#include "gateway/auth/quota.hpp"
 #include "gateway/config/config.hpp"
 #include "gateway/http/router.hpp"
 
@@ -27,6 +28,9 @@ struct ApiContext {
   CanonicalApi* canonical = nullptr;  // when set, every route added is also a canonical command for adapters
   config::Matching matching{};        // duplicate search thresholds
 };
+
+// The 429 of a client over its contract's quota, with Retry-After.
+http::Problem quota_refusal(const auth::Quota::Refusal& refusal, const auth::Client& client);
 
 void add_exchange_route(http::Router& router, const ApiContext& ctx, http::Method method, std::string pattern,
                         std::string scope, audit::Exchange::Work work, std::string operation_json);
