@@ -38,7 +38,9 @@ source "$SIAO_ROOT/scripts/lib/gateway.sh"
 BENCH_PG_DIR="$SIAO_ROOT/var/bench-pg"
 BENCH_PG_PORT=55440
 BENCH_GATEWAY_LOG="$SIAO_ROOT/var/bench-gateway.log"
-BENCH_BIN="$SIAO_ROOT/build/release/siao-gateway"
+# BENCH_PRESET=bench-without-audit measures the same gateway with its audit trail off (bench/audit_cost.sh).
+BENCH_PRESET=${BENCH_PRESET:-release}
+BENCH_BIN="$SIAO_ROOT/build/$BENCH_PRESET/siao-gateway"
 BENCH_METRICS_FILE="$SIAO_ROOT/var/bench-metrics.txt"
 BENCH_HTTP_LISTEN=${BENCH_HTTP_LISTEN:-127.0.0.1:8080}
 BENCH_HTTPS_LISTEN=${BENCH_HTTPS_LISTEN:-127.0.0.1:8443}
@@ -59,7 +61,7 @@ bench_setup() {
 bench_prepare() {
   ensure_packages
   ensure_valijson
-  build_preset release
+  build_preset "$BENCH_PRESET"
 }
 
 bench_start_cluster() {

@@ -1,11 +1,15 @@
 // siao-gateway: one binary, a verb per job.
 #include <cstdlib>
+#include <pqxx/pqxx>
 #include <iostream>
 #include <string>
 #include <vector>
 
+#include "gateway/app/audit/audit_cli.hpp"
+#include "gateway/app/audit/retention_cli.hpp"
 #include "gateway/app/contract_cli.hpp"
 #include "gateway/app/serve.hpp"
+#include "gateway/audit/partitions.hpp"
 #include "gateway/config/config.hpp"
 #include "gateway/storage/migrations.hpp"
 #include "gateway/storage/person_match_store.hpp"
@@ -20,6 +24,14 @@ Usage:
   siao-gateway contract new-key          print a new API key and the hash a contract keeps of it
   siao-gateway contract check FILE       validate a contract and run its sample exchanges
   siao-gateway contract reload [--url U] make a running gateway reload its contracts
+  siao-gateway audit verify [--file F] [--public-key PEM]
+                                         check the exchange log's links, hashes and signatures
+  siao-gateway audit export --from T --to T [--out F]
+                                         write records and checkpoints as NDJSON (verifiable alone)
+  siao-gateway audit checkpoint          sign the chain head now
+  siao-gateway audit replay --mode translate|rebuild [--from T] [--to T] [--client C]
+                                         replay logged exchanges and report every difference
+  siao-gateway retention run [--dry-run] forget the persons inactive for audit.retention_days
   siao-gateway version                   print the version
   siao-gateway --help                    this text
 
@@ -44,7 +56,7 @@ Args parse(int argc, char** argv) {
       a.verb = "help";
     } else if (a.verb.empty()) {
       a.verb = rest[i];
-    } else if (a.verb == "contract") {
+    } else if (a.verb == "contract" || a.verb == "audit" || a.verb == "retention") {
       a.operands.push_back(rest[i]);
     } else {
       throw std::runtime_error("unexpected argument '" + rest[i] + "'");
@@ -71,9 +83,17 @@ int main(int argc, char** argv) {
     siao::adapters::add_builtin_adapters(adapters);
     if (args.verb == "serve") return siao::app::serve(cfg, adapters);
     if (args.verb == "contract") return siao::app::contract_command(args.operands, cfg, adapters);
+    if (args.verb == "audit") return siao::app::audit_command(args.operands, cfg, adapters);
+    if (args.verb == "retention") return siao::app::retention_command(args.operands, cfg, adapters);
     if (args.verb == "migrate") {
       auto report = siao::storage::migrate(cfg.database.url, siao::storage::embedded_migrations());
       std::cout << "schema at version " << report.current << " (" << report.applied.size() << " applied now)\n";
+      {
+        pqxx::connection c(cfg.database.url);
+        pqxx::work tx(c);
+        siao::audit::ensure_partitions(tx);
+        tx.commit();
+      }
       if (auto n = siao::storage::backfill_match_keys(cfg.database.url))
         std::cout << "match keys computed for " << n << " persons\n";
       return 0;

@@ -12,11 +12,16 @@
 #include <thread>
 
 #include "gateway/api/admin/contracts_routes.hpp"
+#include "gateway/api/audit/replay_routes.hpp"
+#include "gateway/api/audit/verify_routes.hpp"
+#include "gateway/api/audit/read_routes.hpp"
 #include "gateway/api/canonical.hpp"
 #include "gateway/api/v2/routes.hpp"
 #include "gateway/app/contracts_runtime.hpp"
 #include "gateway/app/dispatcher.hpp"
 #include "gateway/audit/chain.hpp"
+#include "gateway/audit/partitions.hpp"
+#include "gateway/audit/services.hpp"
 #include "gateway/auth/failure_throttle.hpp"
 #include "gateway/json/schema_set.hpp"
 #include "gateway/storage/idempotency_store.hpp"
@@ -43,7 +48,7 @@ namespace {
 std::vector<storage::PreparedStatement> prepared_statements(
     const std::vector<std::unique_ptr<adapters::Adapter>>& adapters) {
   std::vector<storage::PreparedStatement> all{{"ping", "SELECT 1"}};
-  for (const auto* group : {&storage::resource_statements(), &audit::audit_statements(),
+  for (const auto* group : {&storage::resource_statements(), &audit::Trail::statements(),
                             &storage::idempotency_statements(), &storage::partner_key_statements(),
                             &storage::merge_statements(), &storage::person_match_statements(),
                             &contracts::Archive::statements()})
@@ -111,6 +116,28 @@ net::awaitable<void> archive_contract_versions(storage::Pool& pool, contracts::A
     timer.expires_after(std::chrono::seconds(2));
     auto [ec] = co_await timer.async_wait(net::as_tuple(net::use_awaitable));
     if (ec) co_return;
+  }
+}
+
+// The log's month partitions, created ahead: at start, then every hour (a missed hour changes nothing: two months
+// are always ready).
+net::awaitable<void> keep_audit_partitions(storage::Pool& pool, net::steady_timer& timer) {
+  auto wait = std::chrono::seconds(5);  // the schema may still be migrating
+  for (;;) {
+    timer.expires_after(wait);
+    auto [ec] = co_await timer.async_wait(net::as_tuple(net::use_awaitable));
+    if (ec) co_return;
+    try {
+      co_await pool.run([](pqxx::connection& c) {
+        pqxx::work tx(c);
+        audit::ensure_partitions(tx);
+        tx.commit();
+      });
+      wait = std::chrono::hours(1);
+    } catch (const std::exception& e) {
+      log::event(log::Level::warn, "audit partitions not ensured", {{"error", std::string_view(e.what())}});
+      wait = std::chrono::minutes(1);
+    }
   }
 }
 
@@ -207,15 +234,21 @@ int serve(const config::Config& cfg, const adapters::Registry& adapter_registry)
   net::io_context ioc(cfg.io_threads);
   ops::Metrics metrics;
   auto& archive = runtime->archive();
+  archive.add(*schemas);  // the schema set in force, kept in rule_versions for replays
+  auto keys = audit::KeyRing::from_file(cfg.audit.master_key_path(cfg.secrets_dir), true);
+  auto signer = audit::crypto::Signer::from_file(cfg.audit.signing_key_path(cfg.secrets_dir), true);
+  audit::Trail trail(keys, signer, {cfg.audit.checkpoint_every, contracts::schema_set_sha256(*schemas), SIAO_VERSION});
+  audit::AuditServices audit_services{keys, signer, cfg};
   // Before the pool: their statements are prepared on its connections.
   auto adapters = adapter_registry.make_all();
   storage::Pool pool(
       storage::PoolOptions{cfg.database.url, cfg.database.pool_size, cfg.database.max_queue,
                            cfg.database.statement_timeout, cfg.database.connect_timeout,
                            cfg.database.reconnect_interval},
-      prepared_statements(adapters), [&archive](pqxx::transaction_base& tx, const std::vector<storage::BatchStep*>& steps) {
+      prepared_statements(adapters),
+      [&archive, &trail](pqxx::transaction_base& tx, const std::vector<storage::BatchStep*>& steps) {
         if (archive.has_pending()) archive.store_pending(tx);
-        audit::append_to_chain(tx, steps);
+        trail.append(tx, steps);
       });
   add_pool_metrics(metrics, pool);
   add_contract_metrics(metrics, runtime->registry(), throttle);
@@ -230,6 +263,9 @@ int serve(const config::Config& cfg, const adapters::Registry& adapter_registry)
   // After v2: adapters build on its operations, as canonical commands.
   for (auto& adapter : adapters) adapter->register_routes(router, {api_context, canonical});
   api::admin::register_contract_routes(router, api_context, [&runtime] { return runtime->reload(); }, archive);
+  api::audit_routes::register_audit_verify_routes(router, api_context, audit_services);
+  api::audit_routes::register_audit_read_routes(router, api_context, audit_services);
+  api::audit_routes::register_audit_replay_routes(router, api_context, audit_services, adapter_registry);
   for (const auto& route : router.routes()) metrics.register_route(route.pattern);
   ops::NamedSchemas documented;
   for (const auto& name : schemas->names()) documented.emplace_back(name, &schemas->document(name));
@@ -248,6 +284,9 @@ int serve(const config::Config& cfg, const adapters::Registry& adapter_registry)
   net::steady_timer purge_timer(ioc);
   net::co_spawn(ioc, purge_old_idempotency_keys(pool, cfg.database.idempotency_retention_hours, purge_timer),
                 net::detached);
+
+  net::steady_timer partitions_timer(ioc);
+  net::co_spawn(ioc, keep_audit_partitions(pool, partitions_timer), net::detached);
 
   net::steady_timer archive_timer(ioc);
   net::co_spawn(ioc, archive_contract_versions(pool, archive, archive_timer), net::detached);
@@ -271,6 +310,7 @@ int serve(const config::Config& cfg, const adapters::Registry& adapter_registry)
     log::event(log::Level::info, "draining", {{"signal", std::int64_t{signo}}});
     purge_timer.cancel();
     archive_timer.cancel();
+    partitions_timer.cancel();
     reload_signal.cancel();
     server.drain([&ioc] { ioc.stop(); });
     drain_deadline.expires_after(cfg.limits.drain_timeout);
