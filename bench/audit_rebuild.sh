@@ -12,8 +12,9 @@ bench_start_cluster
 cd "$SIAO_ROOT"
 gateway_env_defaults
 gateway_ensure_keys
-pg_psql "$BENCH_PG_PORT" postgres -c \
-  "SELECT 'CREATE DATABASE siao_replay OWNER siao_gateway' WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'siao_replay') \gexec" >/dev/null
+pg_psql "$BENCH_PG_PORT" postgres >/dev/null <<'SQL'
+SELECT 'CREATE DATABASE siao_replay OWNER siao_gateway' WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'siao_replay') \gexec
+SQL
 export GATEWAY_AUDIT_REPLAY_DATABASE_URL="postgresql://siao_gateway@127.0.0.1:$BENCH_PG_PORT/siao_replay"
 writes=$(pg_psql "$BENCH_PG_PORT" siao -At -c "SELECT count(*) FROM audit_exchanges WHERE method NOT IN ('GET', 'HEAD')")
 echo "the log holds $writes write exchanges"

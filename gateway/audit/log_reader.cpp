@@ -1,6 +1,7 @@
 #include "gateway/audit/log_reader.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <pqxx/pqxx>
 
 #include "gateway/audit/sealing.hpp"
@@ -14,6 +15,11 @@ std::optional<std::string> opt(const pqxx::field& f) {
   return std::string(f.c_str(), f.size());
 }
 std::string str(const pqxx::field& f) { return std::string(f.c_str(), f.size()); }
+std::string_view sv(const pqxx::field& f) { return std::string_view(f.c_str(), f.size()); }
+std::optional<std::string_view> nullable(const pqxx::field& f) {
+  if (f.is_null()) return std::nullopt;
+  return sv(f);
+}
 
 std::optional<std::string_view> view(const std::optional<std::string>& s) {
   if (!s) return std::nullopt;
@@ -24,15 +30,29 @@ constexpr std::int64_t kChunk = 5000;
 
 }  // namespace
 
+// `at` as a UTC timestamp (ISO output, cheap for the server) turned into RFC 3339 here, as the hash covers it.
 const char* const kRecordColumns =
-    "seq, rfc3339(at), client_id, method, route, target, status, request_id, trace_id, duration_us, request_body, "
+    "seq, at AT TIME ZONE 'UTC', client_id, method, route, target, status, request_id, trace_id, duration_us, request_body, "
     "response_sha256, response_body, resources::text, prev_hash, hash, contract_version, contract_sha256, adapter, "
     "mapping_version, mapping_sha256, subjects, query, headers, canonical, schemas_sha256, gateway_version";
+
+std::string_view RfcTime::of(std::string_view t) {
+  // "YYYY-MM-DD HH:MM:SS" and an optional fraction of 1 to 6 digits: milliseconds kept, as written.
+  if (t.size() < 19 || t[10] != ' ' || t[4] != '-' || t[13] != ':' || (t.size() > 19 && t[19] != '.') || t.size() > 26)
+    throw std::runtime_error("audit record: unexpected time text (DateStyle must be ISO): " + std::string(t));
+  std::memcpy(text_, t.data(), 19);
+  text_[10] = 'T';
+  text_[19] = '.';
+  for (std::size_t i = 0; i < 3; ++i) text_[20 + i] = 20 + i < t.size() ? t[20 + i] : '0';
+  text_[23] = 'Z';
+  return {text_, 24};
+}
 
 LoggedRecord record_from_row(const pqxx::row& r) {
   LoggedRecord x;
   x.seq = r[0].as<std::int64_t>();
-  x.at = str(r[1]);
+  RfcTime at;
+  x.at = at.of(sv(r[1]));
   x.client_id = str(r[2]);
   x.method = str(r[3]);
   x.route = str(r[4]);
@@ -106,12 +126,6 @@ void for_each_chunk(pqxx::transaction_base& tx, std::int64_t from, std::int64_t 
   }
 }
 
-std::string_view sv(const pqxx::field& f) { return std::string_view(f.c_str(), f.size()); }
-std::optional<std::string_view> nullable(const pqxx::field& f) {
-  if (f.is_null()) return std::nullopt;
-  return sv(f);
-}
-
 }  // namespace
 
 void for_each_record(pqxx::transaction_base& tx, std::int64_t from, std::int64_t to,
@@ -122,7 +136,8 @@ void for_each_record(pqxx::transaction_base& tx, std::int64_t from, std::int64_t
 void for_each_record_view(pqxx::transaction_base& tx, std::int64_t from, std::int64_t to,
                           const std::function<void(const RecordView&)>& visit) {
   for_each_chunk(tx, from, to, [&](const pqxx::row& r) {
-    visit({{r[0].as<std::int64_t>(), sv(r[1]), sv(r[2]), sv(r[3]), sv(r[4]), sv(r[5]), r[6].as<int>(), sv(r[7]),
+    RfcTime at;
+    visit({{r[0].as<std::int64_t>(), at.of(sv(r[1])), sv(r[2]), sv(r[3]), sv(r[4]), sv(r[5]), r[6].as<int>(), sv(r[7]),
             sv(r[8]), r[9].as<std::int64_t>(), nullable(r[10]), sv(r[11]), nullable(r[12]), sv(r[13]),
             nullable(r[16]), nullable(r[17]), nullable(r[18]), nullable(r[19]), nullable(r[20]), nullable(r[21]),
             nullable(r[22]), nullable(r[23]), nullable(r[24]), nullable(r[25]), nullable(r[26])},
