@@ -139,7 +139,8 @@ std::vector<std::string> subjects_of(const Exchange& ex) {
   return out;
 }
 
-// Request headers a replay or an auditor needs; credentials are never among them.
+// Request headers a replay or an auditor needs; credentials are never among them. None is personal data: they are
+// kept in clear, so that a read without a query string seals nothing and needs no key.
 constexpr std::string_view kKeptHeaders[] = {"content-type", "accept",     "if-match",
                                              "if-none-match", "idempotency-key", "user-agent"};
 
@@ -174,7 +175,7 @@ struct PendingRecord {
   const Exchange* ex;
   std::vector<std::string> subjects;
   std::optional<std::string> headers, canonical;
-  bool seals() const { return ex->writes() || headers || canonical || ex->received().target.find('?') != std::string::npos; }
+  bool seals() const { return ex->writes() || canonical || ex->received().target.find('?') != std::string::npos; }
 };
 
 }  // namespace
@@ -244,7 +245,7 @@ void Trail::append(pqxx::transaction_base& tx, const std::vector<storage::BatchS
       request_body = seal(util::storable_text(req.body));
       response_body = seal(util::storable_text(res.body));
     }
-    auto headers = seal(p.headers);
+    const auto& headers = p.headers;
     auto canonical = seal(p.canonical);
     auto subjects = subjects_json(p.subjects);
     auto resources = resources_json(ex);

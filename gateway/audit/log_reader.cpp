@@ -159,6 +159,7 @@ std::string OpenedRecord::target(const LoggedRecord& record) const {
 
 OpenedRecord open_record(pqxx::transaction_base& tx, const KeyRing& keys, const LoggedRecord& record) {
   OpenedRecord out;
+  out.headers = record.headers;
   if (!record.subjects) {  // written before sealing: in clear
     out.request_body = record.request_body;
     out.response_body = record.response_body;
@@ -180,7 +181,7 @@ OpenedRecord open_record(pqxx::transaction_base& tx, const KeyRing& keys, const 
   out.request_body = open(record.request_body);
   out.response_body = open(record.response_body);
   out.query = open(record.query);
-  out.headers = open(record.headers);
+  out.headers = record.headers;  // kept in clear
   out.canonical = open(record.canonical);
   return out;
 }

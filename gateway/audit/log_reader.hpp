@@ -60,7 +60,7 @@ std::optional<LoggedRecord> load_record(pqxx::transaction_base& tx, std::int64_t
 
 // A record's sealed fields in clear, as far as its subjects' keys remain.
 struct OpenedRecord {
-  std::optional<std::string> request_body, response_body, query, headers, canonical;  // headers: a JSON object
+  std::optional<std::string> request_body, response_body, query, headers, canonical;  // headers (a JSON object) are never sealed
   bool erased = false;  // a subject's key was erased: the sealed fields are unreadable (left empty)
   std::string target(const LoggedRecord& record) const;  // its path and query, as received
 };

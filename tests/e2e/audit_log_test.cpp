@@ -88,6 +88,12 @@ TEST_CASE("audit log: personal data is sealed - names appear nowhere in clear") 
   CHECK(g.count("SELECT count(*) FROM audit_subject_keys WHERE subject LIKE 'person:%'") == 3);
   CHECK(g.count("SELECT count(*) FROM audit_subject_keys WHERE subject LIKE 'period:%'") == 1);
   CHECK(g.count("SELECT count(*) FROM audit_subject_keys WHERE wrapped ~ '^[A-Za-z0-9+/=]+$'") == 4);
+
+  // A read without a query keeps nothing personal: its headers stay in clear and it seals nothing.
+  ApiClient(g.gw.http_port()).get("/api/v2/households/" + g.households[2], {{"User-Agent", "audit-test/1.0"}});
+  CHECK(g.count("SELECT count(*) FROM audit_exchanges WHERE seq = 8 AND headers = '{\"user-agent\":\"audit-test/1.0\"}' "
+                "AND request_body IS NULL AND query IS NULL AND canonical IS NULL") == 1);
+  CHECK(g.count("SELECT count(*) FROM audit_subject_keys") == 4);
 }
 
 TEST_CASE("audit log: erasing a person's key makes their records unreadable - the chain still verifies") {

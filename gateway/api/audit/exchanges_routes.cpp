@@ -197,7 +197,7 @@ http::Response detail(pqxx::transaction_base& tx, Exchange& ex, const siao::audi
     put(w, "method", record->method);
     put(w, "target", opened ? opened->target(*record) : std::string(path_of(record->target)));
     put_nullable(w, "query", opened ? opened->query : std::nullopt);
-    put_json_or_text(w, "headers", opened ? opened->headers : std::nullopt);
+    put_json_or_text(w, "headers", record->headers);  // kept in clear: nothing personal
     put_nullable(w, "body", opened ? opened->request_body : std::nullopt);
     w.EndObject();
     put(w, "response");

@@ -33,10 +33,10 @@ CREATE TABLE audit_exchanges (
   mapping_sha256  text,
   -- Added here. `subjects` (a JSON array such as ["person:90512191"]) names the
   -- keys that seal this record's personal data: request and response bodies,
-  -- query, headers, canonical commands. Null on records written before: stored in clear.
+  -- query, canonical commands. Null on records written before: stored in clear.
   subjects        text,
   query           text,
-  headers         text,  -- the request headers that matter (never credentials): JSON object, sealed
+  headers         text,  -- the request headers that matter (never credentials, nothing personal): JSON object
   canonical       text,  -- the adapter's canonical commands (JSON array), sealed
   schemas_sha256  text,  -- the JSON Schema set in force
   gateway_version text,  -- the build: adapters are code, and this names it
