@@ -126,6 +126,9 @@ TEST_CASE("contracts: a flooding client is held back while another client's late
   CHECK(other == 0);
   // 20 a second with a burst of 20, over about 3 s: about 80 served, whatever it sends.
   CHECK(served <= 20 + 20 * 4);
+  // The flooder's thousands of refused requests a second share the machine's cores with these: its tail moves by a
+  // few tens of milliseconds when the machine is busy too (a CI host, a build beside it). A queue the flooder could
+  // fill would show as whole seconds.
   CHECK(flooded_median <= std::max(2 * idle_median, idle_median + 15));
-  CHECK(flooded_p95 <= std::max(2 * idle_p95, idle_p95 + 15));
+  CHECK(flooded_p95 <= std::max(2 * idle_p95, idle_p95 + 60));
 }
