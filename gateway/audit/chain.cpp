@@ -6,6 +6,7 @@
 
 #include "gateway/audit/exchange.hpp"
 #include "gateway/audit/sealing.hpp"
+#include "gateway/events/outbox.hpp"
 #include "gateway/resources/json_out.hpp"
 #include "gateway/util/hex.hpp"
 #include "gateway/util/text.hpp"
@@ -48,10 +49,24 @@ const std::vector<storage::PreparedStatement>& Trail::statements() {
              "seq bigint, hash text, public_key text, signature text) RETURNING 1), "
              // The keys of the persons this batch created ($5), stored with the first records sealed under them.
              "keyed AS (INSERT INTO audit_subject_keys (subject, wrapped) SELECT subject, wrapped "
-             "FROM json_to_recordset($5::json) AS k(subject text, wrapped text) RETURNING 1) "
+             "FROM json_to_recordset($5::json) AS k(subject text, wrapped text) RETURNING 1), "
+             // The change feed's outbox (docs/events.md): one event per version the batch's exchanges wrote ($6),
+             // in the order they wrote them. Their seqs come from event_seqs here, under the chain head lock that
+             // chain_head_lock took and that this transaction holds until it commits: the next batch to write
+             // events takes its seqs after this one's commit, so seq order is commit order. nextval is in the
+             // select list, which PostgreSQL evaluates after the ORDER BY (volatile expressions are computed
+             // above the sort), so seqs follow `n`. A person's territory is its household's: from the household
+             // version of the same exchange when there is one (filled in by the writer), else from the row.
+             "evented AS (INSERT INTO events (seq, type, resource, id, version, at, into_id, territory, "
+             "household_id, exchange_seq, client_id) "
+             "SELECT nextval('event_seqs'), e.type, e.resource, e.id, e.version, e.at, e.into_id, "
+             "coalesce(e.territory, h.territory), e.household_id, e.exchange_seq, e.client_id FROM " +
+             events::kEventRecordset +
+             " LEFT JOIN households h ON e.territory IS NULL AND h.id = e.household_id ORDER BY e.n RETURNING 1) "
              "UPDATE audit_chain_head SET seq = $2, hash = $3 WHERE id = 1"},
     };
     for (const auto& s : KeyRing::statements()) v.push_back(s);
+    for (const auto& s : events::statements()) v.push_back(s);
     return v;
   }();
   return all;
@@ -175,6 +190,7 @@ struct PendingRecord {
   const Exchange* ex;
   std::vector<std::string> subjects;
   std::optional<std::string> headers, canonical;
+  std::vector<events::PendingEvent> events;  // read from its versions before the chain head lock
   bool seals() const { return ex->writes() || canonical || ex->received().target.find('?') != std::string::npos; }
 };
 
@@ -193,7 +209,8 @@ void Trail::append(pqxx::transaction_base& tx, const std::vector<storage::BatchS
   std::string new_keys = "[";
   for (auto* step : steps)
     if (auto* ex = dynamic_cast<Exchange*>(step)) {
-      pending.push_back({ex, subjects_of(*ex), kept_headers(ex->received()), canonical_json(*ex)});
+      pending.push_back({ex, subjects_of(*ex), kept_headers(ex->received()), canonical_json(*ex),
+                         events::pending_events(*ex)});
       for (const auto& v : ex->versions())
         if (v.kind == "person" && v.record.version == 1) {  // created by this exchange
           auto subject = person_subject(v.id);
@@ -220,9 +237,11 @@ void Trail::append(pqxx::transaction_base& tx, const std::vector<storage::BatchS
   // After the lock: no other appender creates keys meanwhile.
   if (!known.empty()) keys.merge(keys_.obtain(tx, known));
 
-  rapidjson::StringBuffer rows;
-  JsonWriter w(rows);
+  rapidjson::StringBuffer rows, event_rows;
+  JsonWriter w(rows), events_w(event_rows);
   w.StartArray();
+  events_w.StartArray();
+  std::int64_t event_rank = 0;
   std::string checkpoints = "[]";
   for (const auto& p : pending) {
     const auto& ex = *p.ex;
@@ -305,13 +324,16 @@ void Trail::append(pqxx::transaction_base& tx, const std::vector<storage::BatchS
     put(w, "prev_hash", prev);
     put(w, "hash", hash);
     w.EndObject();
+    events::write_event_rows(events_w, p.events, seq, event_rank);
     if (seq % options_.checkpoint_every == 0)
       checkpoints = "[{\"seq\":" + std::to_string(seq) + ",\"hash\":\"" + hash + "\",\"public_key\":\"" +
                     signer_.public_key_hex() + "\",\"signature\":\"" +
                     signer_.sign_hex(checkpoint_message(seq, hash)) + "\"}]";
   }
   w.EndArray();
-  tx.exec_prepared0("audit_append", std::string(rows.GetString(), rows.GetSize()), seq, hash, checkpoints, new_keys);
+  events_w.EndArray();
+  tx.exec_prepared0("audit_append", std::string(rows.GetString(), rows.GetSize()), seq, hash, checkpoints, new_keys,
+                    std::string(event_rows.GetString(), event_rows.GetSize()));
 }
 
 std::int64_t sign_chain_head(pqxx::transaction_base& tx, const crypto::Signer& signer) {
