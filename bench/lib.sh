@@ -112,6 +112,8 @@ bench_start_gateway() {
   local contracts="$root/contracts"
   rm -rf "$root" && mkdir -p "$contracts"
   cp "$SIAO_ROOT"/contracts/*.json "$SIAO_ROOT"/bench/contracts/*.json "$contracts/"
+  # BENCH_EXTRA_CONTRACTS: a directory of contracts one benchmark adds (bench/delivery.sh's subscriber).
+  if [ -n "${BENCH_EXTRA_CONTRACTS:-}" ]; then cp "$BENCH_EXTRA_CONTRACTS"/*.json "$contracts/"; fi
   cp -r "$SIAO_ROOT/mapping" "$SIAO_ROOT/samples" "$root/"
   # Every client under the back-office's quota: the benchmarks measure the
   # gateway, not a contract's limits (rosalie's 500/s would refuse most calls).

@@ -11,6 +11,7 @@
 #include "gateway/app/serve.hpp"
 #include "gateway/audit/partitions.hpp"
 #include "gateway/config/config.hpp"
+#include "gateway/delivery/cli.hpp"
 #include "gateway/storage/migrations.hpp"
 #include "gateway/storage/person_match_store.hpp"
 
@@ -32,6 +33,10 @@ Usage:
   siao-gateway audit replay --mode translate|rebuild [--from T] [--to T] [--client C]
                                          replay logged exchanges and report every difference
   siao-gateway retention run [--dry-run] forget the persons inactive for audit.retention_days
+  siao-gateway delivery list [--state dead] [--subscriber C]
+                                         outbound deliveries, one JSON object a line
+  siao-gateway delivery redrive ID | --subscriber C
+                                         send dead deliveries again, with a new retry window
   siao-gateway version                   print the version
   siao-gateway --help                    this text
 
@@ -56,7 +61,7 @@ Args parse(int argc, char** argv) {
       a.verb = "help";
     } else if (a.verb.empty()) {
       a.verb = rest[i];
-    } else if (a.verb == "contract" || a.verb == "audit" || a.verb == "retention") {
+    } else if (a.verb == "contract" || a.verb == "audit" || a.verb == "retention" || a.verb == "delivery") {
       a.operands.push_back(rest[i]);
     } else {
       throw std::runtime_error("unexpected argument '" + rest[i] + "'");
@@ -85,6 +90,7 @@ int main(int argc, char** argv) {
     if (args.verb == "contract") return siao::app::contract_command(args.operands, cfg, adapters);
     if (args.verb == "audit") return siao::app::audit_command(args.operands, cfg, adapters);
     if (args.verb == "retention") return siao::app::retention_command(args.operands, cfg, adapters);
+    if (args.verb == "delivery") return siao::delivery::delivery_command(args.operands, cfg);
     if (args.verb == "migrate") {
       auto report = siao::storage::migrate(cfg.database.url, siao::storage::embedded_migrations());
       std::cout << "schema at version " << report.current << " (" << report.applied.size() << " applied now)\n";

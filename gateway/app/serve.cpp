@@ -23,6 +23,8 @@
 #include "gateway/audit/partitions.hpp"
 #include "gateway/audit/services.hpp"
 #include "gateway/auth/failure_throttle.hpp"
+#include "gateway/delivery/routes.hpp"
+#include "gateway/delivery/worker.hpp"
 #include "gateway/json/schema_set.hpp"
 #include "gateway/storage/idempotency_store.hpp"
 #include "gateway/storage/merge_store.hpp"
@@ -260,12 +262,14 @@ int serve(const config::Config& cfg, const adapters::Registry& adapter_registry)
   api::CanonicalApi canonical;
   api::ApiContext api_context{pool, runtime->registry(), *schemas, throttle, &canonical, cfg.matching};
   api::v2::register_routes(router, api_context);
+  api::v2::register_event_routes(router, api_context);
   // After v2: adapters build on its operations, as canonical commands.
   for (auto& adapter : adapters) adapter->register_routes(router, {api_context, canonical});
   api::admin::register_contract_routes(router, api_context, [&runtime] { return runtime->reload(); }, archive);
   api::audit_routes::register_audit_verify_routes(router, api_context, audit_services);
   api::audit_routes::register_audit_read_routes(router, api_context, audit_services);
   api::audit_routes::register_audit_replay_routes(router, api_context, audit_services, adapter_registry);
+  delivery::register_delivery_routes(router, api_context);
   for (const auto& route : router.routes()) metrics.register_route(route.pattern);
   ops::NamedSchemas documented;
   for (const auto& name : schemas->names()) documented.emplace_back(name, &schemas->document(name));
@@ -290,6 +294,9 @@ int serve(const config::Config& cfg, const adapters::Registry& adapter_registry)
 
   net::steady_timer archive_timer(ioc);
   net::co_spawn(ioc, archive_contract_versions(pool, archive, archive_timer), net::detached);
+
+  delivery::Worker delivery_worker(ioc, pool, runtime->registry(), adapters, cfg.delivery, metrics);
+  if (cfg.delivery.enabled) net::co_spawn(ioc, delivery_worker.run(), net::detached);
 
   net::signal_set reload_signal(ioc, SIGHUP);
   std::function<void(const boost::system::error_code&, int)> on_sighup = [&](const boost::system::error_code& ec, int) {

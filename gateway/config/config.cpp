@@ -105,6 +105,30 @@ const std::vector<Key>& keys() {
        "persons compared at most for one match query (1 to 100000)", at(&Config::matching, &Matching::max_candidates)},
       {"database.migrate_on_start", "GATEWAY_MIGRATE_ON_START", Kind::flag, "apply migrations when serving",
        at(&Config::database, &Database::migrate_on_start)},
+      {"delivery.enabled", "GATEWAY_DELIVERY_ENABLED", Kind::flag, "send the change feed to outbound subscribers",
+       at(&Config::delivery, &Delivery::enabled)},
+      {"delivery.max_age_seconds", "GATEWAY_DELIVERY_MAX_AGE_SECONDS", Kind::number,
+       "how long an event is retried before it goes to the dead letters (default 259200: 72 hours)",
+       at(&Config::delivery, &Delivery::max_age_seconds)},
+      {"delivery.base_delay_ms", "GATEWAY_DELIVERY_BASE_DELAY_MS", Kind::millis,
+       "first retry delay, doubled at each attempt (with jitter)", at(&Config::delivery, &Delivery::base_delay)},
+      {"delivery.max_delay_ms", "GATEWAY_DELIVERY_MAX_DELAY_MS", Kind::millis, "longest wait between two attempts",
+       at(&Config::delivery, &Delivery::max_delay)},
+      {"delivery.timeout_ms", "GATEWAY_DELIVERY_TIMEOUT_MS", Kind::millis,
+       "one delivery attempt: connect, TLS handshake, send, answer", at(&Config::delivery, &Delivery::timeout)},
+      {"delivery.poll_interval_ms", "GATEWAY_DELIVERY_POLL_INTERVAL_MS", Kind::millis,
+       "how often new events and due retries are looked for", at(&Config::delivery, &Delivery::poll_interval)},
+      {"delivery.lease_seconds", "GATEWAY_DELIVERY_LEASE_SECONDS", Kind::number,
+       "a delivery in flight is another instance's to take over after this (a crashed instance's)",
+       at(&Config::delivery, &Delivery::lease_seconds)},
+      {"delivery.batch", "GATEWAY_DELIVERY_BATCH", Kind::number, "deliveries sent at once per subscriber",
+       at(&Config::delivery, &Delivery::batch)},
+      {"delivery.keep_days", "GATEWAY_DELIVERY_KEEP_DAYS", Kind::number,
+       "days a delivered (or skipped) delivery's row is kept; dead ones stay until redriven",
+       at(&Config::delivery, &Delivery::keep_days)},
+      {"delivery.ca_file", "GATEWAY_DELIVERY_CA_FILE", Kind::text,
+       "PEM CA bundle that partners' certificates are checked against; empty: the system store",
+       at(&Config::delivery, &Delivery::ca_file)},
   };
   return all;
 }
@@ -185,6 +209,15 @@ void check(const Config& c) {
     bad("audit.replay_database_url", "must not be the live database: a rebuild empties it");
   if (c.database.idempotency_retention_hours < 24)
     bad("database.idempotency_retention_hours", "must be at least 24: partners may retry for a day");
+  if (c.delivery.max_age_seconds < 1) bad("delivery.max_age_seconds", "must be at least 1");
+  if (c.delivery.base_delay.count() < 1) bad("delivery.base_delay_ms", "must be at least 1");
+  if (c.delivery.max_delay < c.delivery.base_delay) bad("delivery.max_delay_ms", "must be at least delivery.base_delay_ms");
+  if (c.delivery.timeout.count() < 100) bad("delivery.timeout_ms", "must be at least 100");
+  if (c.delivery.poll_interval.count() < 10) bad("delivery.poll_interval_ms", "must be at least 10");
+  if (c.delivery.lease_seconds * 1000 <= c.delivery.timeout.count())
+    bad("delivery.lease_seconds", "must be longer than delivery.timeout_ms: a lease outlives its attempt");
+  if (c.delivery.batch < 1 || c.delivery.batch > 1000) bad("delivery.batch", "must be between 1 and 1000");
+  if (c.delivery.keep_days < 1) bad("delivery.keep_days", "must be at least 1");
   if (c.limits.header_bytes < 1024) bad("limits.header_bytes", "must be at least 1024");
   if (c.limits.body_bytes < 1024) bad("limits.body_bytes", "must be at least 1024");
   if (c.limits.max_connections < 1) bad("limits.max_connections", "must be at least 1");

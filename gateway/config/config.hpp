@@ -56,6 +56,20 @@ struct Audit {
   }
 };
 
+// Outbound delivery of the change feed to subscribers (docs/delivery.md).
+struct Delivery {
+  bool enabled = true;                 // off: this instance sends nothing (another may)
+  int max_age_seconds = 72 * 3600;     // retried this long, then dead letters
+  Millis base_delay{1'000};            // first retry delay; doubled each attempt, with jitter
+  Millis max_delay{3'600'000};         // longest wait between two attempts
+  Millis timeout{10'000};              // one attempt: connect, TLS, send, answer
+  Millis poll_interval{500};           // how often new events and due retries are looked for
+  int lease_seconds = 60;              // a claimed delivery is another instance's to take after this
+  int batch = 16;                      // deliveries claimed (and sent at once) per subscriber
+  int keep_days = 7;                   // delivered and skipped deliveries are purged after this (dead ones stay)
+  std::string ca_file;                 // PEM CA bundle trusted for partners; empty: the system store
+};
+
 struct Tls {
   std::string cert_file;
   std::string key_file;
@@ -69,6 +83,7 @@ struct Config {
   Database database;
   Matching matching;
   Audit audit;
+  Delivery delivery;
   int io_threads = 2;
   std::string log_level = "info";
   std::string contracts_dir = "contracts";

@@ -2,10 +2,12 @@
 // A client contract as loaded from its file: the Client that handlers see
 // (its adapter and mapping included), plus what only the gateway's edges need
 // (credentials, quota, samples).
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "gateway/auth/client.hpp"
@@ -14,9 +16,16 @@
 
 namespace siao::contracts {
 
+// An outbound subscription (docs/delivery.md): the events the partner wants, sent to its endpoint, signed with its
+// secret, rendered by its adapter.
 struct Outbound {
-  std::string endpoint;
-  std::vector<std::string> events;
+  std::string endpoint;             // https://..., or http:// on loopback only (tests)
+  std::vector<std::string> events;  // event types ("household.updated"); empty: every type
+  std::string secret;               // signing secret, read at load time (never logged)
+
+  bool wants(std::string_view type) const {
+    return events.empty() || std::find(events.begin(), events.end(), type) != events.end();
+  }
 };
 
 struct Contract {

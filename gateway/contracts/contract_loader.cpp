@@ -6,6 +6,8 @@
 #include <set>
 #include <sstream>
 
+#include "gateway/delivery/endpoint.hpp"
+#include "gateway/delivery/signature.hpp"
 #include "gateway/http/problem.hpp"
 #include "gateway/json/body.hpp"
 #include "gateway/json/schema_set.hpp"
@@ -132,6 +134,42 @@ void read_credentials(const rapidjson::Value& c, const LoadOptions& options, Loa
   if (const auto* certs = member(c, "certificates")) out.contract.certificates = strings(*certs);
 }
 
+// The signing secret, read now like apiKeyFrom's key (environment first, then the file); kept, never logged.
+std::optional<std::string> read_secret(const rapidjson::Value& from, const LoadOptions& options, Problems& problems) {
+  if (const auto* env = member(from, "env")) {
+    const char* value = options.getenv(env->GetString());
+    if (value && *value) return std::string(value);
+  }
+  if (const auto* file = member(from, "file")) {
+    auto path = options.secrets_dir / file->GetString();
+    if (fs::exists(path)) {
+      auto secret = read_text(path, 4096);
+      if (!secret) problems.add("/outbound/secretFrom/file", "cannot read " + path.string());
+      else return trimmed(std::move(*secret));
+    }
+  }
+  return std::nullopt;
+}
+
+Outbound read_outbound(const rapidjson::Value& o, const LoadOptions& options, Problems& problems) {
+  Outbound out;
+  out.endpoint = o["endpoint"].GetString();
+  std::string why;
+  if (!delivery::parse_endpoint(out.endpoint, why)) problems.add("/outbound/endpoint", why);
+  if (const auto* events = member(o, "events")) out.events = strings(*events);
+  auto secret = read_secret(o["secretFrom"], options, problems);
+  if (!secret) problems.add("/outbound/secretFrom", "no secret: its variable is unset and its file missing");
+  else if (secret->size() < kMinKeyLength)
+    problems.add("/outbound/secretFrom", "the secret is shorter than " + std::to_string(kMinKeyLength) + " characters");
+  else out.secret = std::move(*secret);
+  try {
+    if (!out.secret.empty()) delivery::signing_key(out.secret);  // a whsec_ secret must decode
+  } catch (const std::invalid_argument& e) {
+    problems.add("/outbound/secretFrom", e.what());
+  }
+  return out;
+}
+
 Loaded parse_contract(const fs::path& file, const std::string& source, const json::SchemaSet& schemas,
                       const LoadOptions& options, Problems& problems) {
   Loaded out;
@@ -198,12 +236,7 @@ Loaded parse_contract(const fs::path& file, const std::string& source, const jso
   const auto& quota = doc["quota"];
   c.quota_limits = {quota["rate"].GetDouble(), static_cast<double>(quota["burst"].GetInt()),
                     quota["maxInFlight"].GetInt()};
-  if (const auto* outbound = member(doc, "outbound")) {
-    Outbound o;
-    o.endpoint = (*outbound)["endpoint"].GetString();
-    if (const auto* events = member(*outbound, "events")) o.events = strings(*events);
-    c.outbound = std::move(o);
-  }
+  if (const auto* outbound = member(doc, "outbound")) c.outbound = read_outbound(*outbound, options, problems);
   if (const auto* samples = member(doc, "samples")) {
     // Only `contract check` runs them, and says when one is missing: a served contract does not need them.
     for (const auto& sample : samples->GetArray()) c.samples.push_back((dir / sample.GetString()).lexically_normal());
