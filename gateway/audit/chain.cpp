@@ -56,13 +56,14 @@ const std::vector<storage::PreparedStatement>& Trail::statements() {
              // events takes its seqs after this one's commit, so seq order is commit order. nextval is in the
              // select list, which PostgreSQL evaluates after the ORDER BY (volatile expressions are computed
              // above the sort), so seqs follow `n`. A person's territory is its household's: from the household
-             // version of the same exchange when there is one (filled in by the writer), else from the row.
+             // version of the same exchange when there is one (filled in by the writer), else from the row, by a
+             // lookup on its primary key (a join let the generic plan of a young database scan households).
              "evented AS (INSERT INTO events (seq, type, resource, id, version, at, into_id, territory, "
              "household_id, exchange_seq, client_id) "
              "SELECT nextval('event_seqs'), e.type, e.resource, e.id, e.version, e.at, e.into_id, "
-             "coalesce(e.territory, h.territory), e.household_id, e.exchange_seq, e.client_id FROM " +
-             events::kEventRecordset +
-             " LEFT JOIN households h ON e.territory IS NULL AND h.id = e.household_id ORDER BY e.n RETURNING 1) "
+             "coalesce(e.territory, (SELECT h.territory FROM households h WHERE h.id = e.household_id)), "
+             "e.household_id, e.exchange_seq, e.client_id FROM " +
+             events::kEventRecordset + " ORDER BY e.n RETURNING 1) "
              "UPDATE audit_chain_head SET seq = $2, hash = $3 WHERE id = 1"},
     };
     for (const auto& s : KeyRing::statements()) v.push_back(s);
