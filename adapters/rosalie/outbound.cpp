@@ -32,7 +32,7 @@ OutboundRendering render_outbound(const Services& s, pqxx::transaction_base& tx,
                            : first_key(tx, partner, "household", e.household_id);
   if (!key) return {false, {}, {}};
   // The read runs as it would on Rosalie's own GET: the same handler, in an exchange of its own (not recorded:
-  // the delivery attempt's exchange records what was sent).
+  // the delivery attempt's exchange records what was sent, sealed under the persons this read touched).
   http::Request read;
   read.method = http::Method::get;
   read.target = std::string(about_request ? "/api/v1.1/demandes/" : "/api/v1.1/familles/") + *key;
@@ -44,6 +44,7 @@ OutboundRendering render_outbound(const Services& s, pqxx::transaction_base& tx,
   audit::Exchange as_read(read, ex.caller(), {});
   try {
     auto answer = about_request ? get_request(s, tx, as_read) : get_family(s, tx, as_read);
+    for (const auto& r : as_read.resources()) ex.touched(r.kind, r.id, r.version, false);
     return {true, about_request ? "demande" : "famille", std::move(answer.body)};
   } catch (const http::HttpError&) {
     return {};  // no longer readable (out of its territories): the event alone

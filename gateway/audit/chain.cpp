@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "gateway/audit/exchange.hpp"
+#include "gateway/audit/record_columns.hpp"
 #include "gateway/audit/sealing.hpp"
 #include "gateway/events/outbox.hpp"
 #include "gateway/resources/json_out.hpp"
@@ -15,7 +16,6 @@ namespace siao::audit {
 
 using resources::JsonWriter;
 using resources::put;
-using resources::put_nullable;
 
 namespace {
 
@@ -122,8 +122,6 @@ std::string checkpoint_message(std::int64_t seq, std::string_view hash) {
   return "siao-gateway audit checkpoint\n" + std::to_string(seq) + "\n" + std::string(hash) + "\n";
 }
 
-namespace {
-
 std::string resources_json(const Exchange& ex) {
   return resources::json_text([&](JsonWriter& w) {
     w.StartArray();
@@ -140,6 +138,8 @@ std::string resources_json(const Exchange& ex) {
     w.EndArray();
   });
 }
+
+namespace {
 
 // The persons among the exchange's resources, in id order; the month of the record when it names none.
 std::vector<std::string> subjects_of(const Exchange& ex) {
@@ -287,43 +287,15 @@ void Trail::append(pqxx::transaction_base& tx, const std::vector<storage::BatchS
     };
     ++seq;
     auto prev = hash;
-    hash = record_hash(prev, {seq, ex.now(), ex.client_id(), method, req.route, path, res.status, req.request_id,
-                              req.trace_id, ex.duration_us(), as_view(request_body), response_sha, as_view(response_body),
-                              resources, contract_version, contract_sha, adapter, mapping_version, mapping_sha,
-                              std::string_view(subjects), as_view(query), as_view(headers), as_view(canonical),
-                              schemas_sha, std::string_view(options_.gateway_version)});
+    const RecordFields fields{seq, ex.now(), ex.client_id(), method, req.route, path, res.status, req.request_id,
+                              req.trace_id, ex.duration_us(), as_view(request_body), response_sha,
+                              as_view(response_body), resources, contract_version, contract_sha, adapter,
+                              mapping_version, mapping_sha, std::string_view(subjects), as_view(query),
+                              as_view(headers), as_view(canonical), schemas_sha,
+                              std::string_view(options_.gateway_version)};
+    hash = record_hash(prev, fields);
     w.StartObject();
-    put(w, "seq");
-    w.Int64(seq);
-    put(w, "at", ex.now());
-    put(w, "client_id", ex.client_id());
-    put(w, "method", method);
-    put(w, "route", req.route);
-    put(w, "target", path);
-    put(w, "status");
-    w.Int(res.status);
-    put(w, "request_id", req.request_id);
-    put(w, "trace_id", req.trace_id);
-    put(w, "duration_us");
-    w.Int64(ex.duration_us());
-    put_nullable(w, "request_body", request_body);
-    put(w, "response_sha256", response_sha);
-    put_nullable(w, "response_body", response_body);
-    // As a string: json_to_recordset would re-serialise a nested value, and the hash covers this exact text.
-    put(w, "resources", resources);
-    put_nullable(w, "contract_version", contract_version);
-    put_nullable(w, "contract_sha256", contract_sha);
-    put_nullable(w, "adapter", adapter);
-    put_nullable(w, "mapping_version", mapping_version);
-    put_nullable(w, "mapping_sha256", mapping_sha);
-    put(w, "subjects", subjects);
-    put_nullable(w, "query", query);
-    put_nullable(w, "headers", headers);
-    put_nullable(w, "canonical", canonical);
-    put_nullable(w, "schemas_sha256", schemas_sha);
-    put(w, "gateway_version", options_.gateway_version);
-    put(w, "prev_hash", prev);
-    put(w, "hash", hash);
+    put_record_columns(w, fields, prev, hash);
     w.EndObject();
     events::write_event_rows(events_w, p.events, seq, event_rank);
     if (seq % options_.checkpoint_every == 0)

@@ -33,6 +33,10 @@ struct RecordFields {
 };
 std::string record_hash(std::string_view prev_hash, const RecordFields& f);
 
+class Exchange;
+// The resources an exchange touched, as its record's `resources` column holds them.
+std::string resources_json(const Exchange& ex);
+
 // What a checkpoint's signature covers.
 std::string checkpoint_message(std::int64_t seq, std::string_view hash);
 

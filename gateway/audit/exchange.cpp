@@ -64,8 +64,9 @@ void Exchange::read_clock() {
   now_ = domain::rfc3339_utc(now_at_);
 }
 
-void Exchange::add_version(std::string_view kind, std::int64_t id, storage::VersionRecord record) {
-  versions_.push_back({kind, id, std::move(record)});
+void Exchange::add_version(std::string_view kind, std::int64_t id, storage::VersionRecord record,
+                           storage::VersionFacts facts) {
+  versions_.push_back({kind, id, std::move(record), std::move(facts)});
 }
 
 void Exchange::add_partner_keys(std::string partner, std::vector<storage::NewPartnerKey> keys, KeyTaken taken) {

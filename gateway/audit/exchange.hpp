@@ -47,7 +47,8 @@ class Exchange final : public storage::BatchStep {
   const std::string& now() const { return now_; }
   void touched(std::string_view kind, std::int64_t id, int version, bool written);
   // A new version to keep in history; all of an exchange's are written in one statement when its work ends.
-  void add_version(std::string_view kind, std::int64_t id, storage::VersionRecord record);
+  void add_version(std::string_view kind, std::int64_t id, storage::VersionRecord record,
+                   storage::VersionFacts facts = {});
 
   // While alive, handlers see `canonical` as the request; the audit record keeps the one received.
   class Translated {

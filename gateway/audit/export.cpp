@@ -4,6 +4,7 @@
 
 #include <pqxx/pqxx>
 
+#include "gateway/audit/record_columns.hpp"
 #include "gateway/resources/json_out.hpp"
 
 namespace siao::audit {
@@ -12,7 +13,6 @@ namespace {
 
 using resources::JsonWriter;
 using resources::put;
-using resources::put_nullable;
 
 constexpr std::string_view kFormat = "siao-gateway audit export 1";
 
@@ -34,36 +34,7 @@ std::string record_line(const LoggedRecord& r) {
   return resources::json_text([&](JsonWriter& w) {
     w.StartObject();
     put(w, "type", "record");
-    put(w, "seq");
-    w.Int64(r.seq);
-    put(w, "at", r.at);
-    put(w, "client_id", r.client_id);
-    put(w, "method", r.method);
-    put(w, "route", r.route);
-    put(w, "target", r.target);
-    put(w, "status");
-    w.Int(r.status);
-    put(w, "request_id", r.request_id);
-    put(w, "trace_id", r.trace_id);
-    put(w, "duration_us");
-    w.Int64(r.duration_us);
-    put_nullable(w, "request_body", r.request_body);
-    put(w, "response_sha256", r.response_sha256);
-    put_nullable(w, "response_body", r.response_body);
-    put(w, "resources", r.resources);
-    put_nullable(w, "contract_version", r.contract_version);
-    put_nullable(w, "contract_sha256", r.contract_sha256);
-    put_nullable(w, "adapter", r.adapter);
-    put_nullable(w, "mapping_version", r.mapping_version);
-    put_nullable(w, "mapping_sha256", r.mapping_sha256);
-    put_nullable(w, "subjects", r.subjects);
-    put_nullable(w, "query", r.query);
-    put_nullable(w, "headers", r.headers);
-    put_nullable(w, "canonical", r.canonical);
-    put_nullable(w, "schemas_sha256", r.schemas_sha256);
-    put_nullable(w, "gateway_version", r.gateway_version);
-    put(w, "prev_hash", r.prev_hash);
-    put(w, "hash", r.hash);
+    put_record_columns(w, r.fields(), r.prev_hash, r.hash);
     w.EndObject();
   });
 }

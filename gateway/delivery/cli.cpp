@@ -1,19 +1,11 @@
 #include "gateway/delivery/cli.hpp"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
 #include <iostream>
 #include <optional>
 #include <pqxx/pqxx>
 
-#include "gateway/audit/chain.hpp"
-#include "gateway/audit/crypto.hpp"
-#include "gateway/audit/exchange.hpp"
-#include "gateway/audit/partitions.hpp"
-#include "gateway/audit/subject_keys.hpp"
-#include "gateway/auth/client.hpp"
+#include "gateway/audit/offline_exchange.hpp"
 #include "gateway/delivery/store.hpp"
-#include "gateway/http/request_ids.hpp"
 #include "gateway/resources/json_out.hpp"
 
 namespace siao::delivery {
@@ -24,70 +16,37 @@ constexpr const char* kUsage =
     "usage: siao-gateway delivery list [--state pending|delivered|dead|skipped] [--subscriber C] [--limit N]\n"
     "       siao-gateway delivery redrive ID | --subscriber C\n";
 
-namespace net = boost::asio;
-
 // How a redrive from the command line appears in the audit log: as the HTTP one does, an exchange.
 constexpr std::string_view kClientId = "siao-cli";
 constexpr std::string_view kRoute = "delivery redrive";
 
-net::awaitable<void> run_exchange(storage::Pool& pool, audit::Exchange& exchange) { co_await pool.run_batched(exchange); }
-
-// The redrive as an audited exchange, through a one-connection pool whose batch finisher is the audit trail.
+// The redrive as an audited exchange (audit::run_offline_exchange), as the HTTP one is.
 std::vector<std::int64_t> audited_redrive(const config::Config& cfg, std::optional<std::int64_t> id,
                                           const std::optional<std::string>& subscriber) {
-  auto keys = audit::KeyRing::from_file(cfg.audit.master_key_path(cfg.secrets_dir), true);
-  auto signer = audit::crypto::Signer::from_file(cfg.audit.signing_key_path(cfg.secrets_dir), true);
-  audit::Trail trail(keys, signer, {cfg.audit.checkpoint_every, std::nullopt, SIAO_VERSION});
-  {
-    pqxx::connection c(cfg.database.url);
-    pqxx::work tx(c);
-    audit::ensure_partitions(tx, 0);  // no gateway may have started this month yet
-    tx.commit();
-  }
-  storage::Pool pool(storage::PoolOptions{.url = cfg.database.url, .size = 1, .connect_timeout = cfg.database.connect_timeout},
-                     audit::Trail::statements(),
-                     [&trail](pqxx::transaction_base& tx, const std::vector<storage::BatchStep*>& steps) {
-                       trail.append(tx, steps);
-                     });
-  http::Request request;
-  request.method = http::Method::post;
-  request.target = std::string(kRoute);
-  request.route = kRoute;
-  request.request_id = http::random_hex(8);
-  request.trace_id = http::random_hex(16);
-  request.client_id = std::string(kClientId);
-  request.headers.emplace_back("content-type", "application/json");
-  request.body = resources::json_text([&](resources::JsonWriter& w) {
+  auto body = resources::json_text([&](resources::JsonWriter& w) {
     w.StartObject();
     if (id) resources::put_id(w, "id", *id);
     if (subscriber) resources::put(w, "subscriber", *subscriber);
     w.EndObject();
   });
-  auth::Client client;
-  client.id = std::string(kClientId);
   std::vector<std::int64_t> ids;
-  audit::Exchange exchange(request, &client, [&](pqxx::transaction_base& tx, audit::Exchange&) {
-    ids = redrive(tx, id, subscriber);
-    http::Response response;
-    response.body = resources::json_text([&](resources::JsonWriter& w) {
-      w.StartObject();
-      resources::put(w, "redriven");
-      w.StartArray();
-      for (auto i : ids) w.String(std::to_string(i));
-      w.EndArray();
-      w.EndObject();
-    });
-    return response;
-  });
-  std::exception_ptr failure;
-  net::io_context ioc;
-  net::co_spawn(ioc, run_exchange(pool, exchange), [&failure](std::exception_ptr e) { failure = e; });
-  ioc.run();
-  pool.stop();
-  if (failure) std::rethrow_exception(failure);
-  if (exchange.response().status != 200)
-    throw std::runtime_error("delivery redrive failed (" + std::to_string(exchange.response().status) +
-                             "); nothing was changed");
+  auto response = audit::run_offline_exchange(
+      cfg, {std::string(kClientId), std::string(kRoute), std::move(body)},
+      [&](pqxx::transaction_base& tx, audit::Exchange&) {
+        ids = redrive(tx, id, subscriber);
+        http::Response r;
+        r.body = resources::json_text([&](resources::JsonWriter& w) {
+          w.StartObject();
+          resources::put(w, "redriven");
+          w.StartArray();
+          for (auto i : ids) w.String(std::to_string(i));
+          w.EndArray();
+          w.EndObject();
+        });
+        return r;
+      });
+  if (response.status != 200)
+    throw std::runtime_error("delivery redrive failed (" + std::to_string(response.status) + "); nothing was changed");
   return ids;
 }
 

@@ -7,7 +7,6 @@
 
 namespace siao::delivery {
 
-std::string base64(std::string_view bytes);
 std::string signing_key(std::string_view secret);
 std::string sign(std::string_view secret, std::string_view id, std::int64_t timestamp, std::string_view body);
 

@@ -1,9 +1,6 @@
 #include "gateway/events/outbox.hpp"
 
-#include <rapidjson/document.h>
-
 #include <algorithm>
-#include <charconv>
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -35,51 +32,20 @@ std::string_view event_type(std::string_view kind, std::string_view change) {
   return "request.transitioned";  // transitioned, placement_extended (Rosalie's booking extension)
 }
 
-namespace {
-
-std::optional<std::int64_t> id_at(const rapidjson::Document& d, const char* name) {
-  auto it = d.FindMember(name);
-  if (it == d.MemberEnd() || !it->value.IsString()) return std::nullopt;
-  std::int64_t id = 0;
-  const char* s = it->value.GetString();
-  const char* end = s + it->value.GetStringLength();
-  auto [p, ec] = std::from_chars(s, end, id);
-  if (ec != std::errc() || p != end) return std::nullopt;
-  return id;
-}
-
-std::optional<std::string> text_at(const rapidjson::Document& d, const char* name) {
-  auto it = d.FindMember(name);
-  if (it == d.MemberEnd() || !it->value.IsString()) return std::nullopt;
-  return std::string(it->value.GetString(), it->value.GetStringLength());
-}
-
-}  // namespace
-
 std::vector<PendingEvent> pending_events(const audit::Exchange& ex) {
   const auto& versions = ex.versions();
   std::vector<PendingEvent> rows;
   if (versions.empty()) return rows;
-  // What an event needs of a snapshot: its household, territory and survivor. A household's territory also
-  // serves its members' events (the last version of it the exchange wrote: as it commits).
+  // What an event needs of a version (its household, territory and survivor) was noted when it was made. A
+  // household's territory also serves its members' events (the last version of it the exchange wrote: as it
+  // commits).
   rows.reserve(versions.size());
   std::map<std::int64_t, std::string> territories;
   for (const auto& v : versions) {
-    PendingEvent r{event_type(v.kind, v.record.change), &v, std::nullopt, std::nullopt, std::nullopt};
-    rapidjson::Document d;
-    d.Parse(v.record.snapshot.data(), v.record.snapshot.size());
-    if (!d.HasParseError() && d.IsObject()) {
-      r.into = id_at(d, "mergedInto");
-      if (v.kind == "household") {
-        r.household = v.id;
-        r.territory = text_at(d, "territory");
-        if (r.territory) territories[v.id] = *r.territory;
-      } else {
-        r.household = id_at(d, "householdId");
-        if (v.kind == "request") r.territory = text_at(d, "territory");
-      }
-    }
-    if (!r.household) throw std::logic_error("a written version's snapshot names no household");
+    PendingEvent r{event_type(v.kind, v.record.change), &v, v.facts.merged_into, v.facts.household_id,
+                   v.facts.territory};
+    if (v.kind == "household" && r.territory) territories[v.id] = *r.territory;
+    if (*r.household == 0) throw std::logic_error("a written version names no household");
     // A request follows its household into a merge: the survivor is the household it now belongs to.
     if (r.type == "request.merged" && !r.into) r.into = r.household;
     if (r.type != "household.merged" && r.type != "person.merged" && r.type != "request.merged") r.into.reset();

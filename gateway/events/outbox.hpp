@@ -26,8 +26,8 @@ struct PendingEvent {
   std::optional<std::string> territory;  // null for a person whose household the exchange did not write
 };
 
-// The events of the versions `ex` wrote: a household it created first, then in the order written. Read from the
-// snapshots before the chain head lock is taken, so that the lock is not held while they are parsed.
+// The events of the versions `ex` wrote: a household it created first, then in the order written. Made before the
+// chain head lock is taken, from what each version noted of itself (storage::VersionFacts).
 std::vector<PendingEvent> pending_events(const audit::Exchange& ex);
 
 // One JSON object per event, each with its rank `n` (counted on from `n`): the rows the events CTE of

@@ -48,10 +48,17 @@ struct VersionRecord {
   int version;
   std::string at, by, change, snapshot;  // snapshot: JSON text
 };
+// What the change feed needs of a version, known where the version is made (no snapshot parsed again).
+struct VersionFacts {
+  std::int64_t household_id = 0;          // the household the change is about (a household's own id)
+  std::optional<std::string> territory;   // a household's or a request's; a person's is its household's
+  std::optional<std::int64_t> merged_into;
+};
 struct VersionRow {
   std::string_view kind;
   std::int64_t id;
   VersionRecord record;
+  VersionFacts facts;
 };
 void insert_versions(pqxx::transaction_base& tx, const std::vector<VersionRow>& rows);  // one statement
 // The rows as the statements that insert versions take them ($n::json).

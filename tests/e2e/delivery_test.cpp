@@ -315,6 +315,7 @@ TEST_CASE("delivery to Rosalie sends its families and requests in the v1.1 forma
   REQUIRE(family_now.status == 200);
   REQUIRE(request_now.status == 200);
   std::string last_famille, last_demande;
+  long long familles = 0;
   for (const auto& w : got) {
     CHECK(w.headers.at("webhook-signature") ==
           hmac_signature(w.headers.at("webhook-id"), w.headers.at("webhook-timestamp"), w.body));
@@ -326,6 +327,7 @@ TEST_CASE("delivery to Rosalie sends its families and requests in the v1.1 forma
     REQUIRE(data.HasMember(member));
     if (about_request) CHECK(std::string(data["demande"]["idDemandeRosalie"].GetString()) == "D-1");
     else CHECK(std::string(data["famille"]["cleFamille"].GetString()) == "F-1");
+    familles += about_request ? 0 : 1;
     rapidjson::StringBuffer text;
     rapidjson::Writer<rapidjson::StringBuffer> writer(text);
     data[member].Accept(writer);
@@ -340,6 +342,10 @@ TEST_CASE("delivery to Rosalie sends its families and requests in the v1.1 forma
   };
   CHECK(same_json(last_famille, family_now.body));
   CHECK(same_json(last_demande, request_now.body));
+  // A famille sent names its persons: its audit record is sealed under their keys, so forgetting them erases it.
+  REQUIRE(familles > 0);
+  CHECK(g.count("SELECT count(*) FROM audit_exchanges WHERE client_id = 'rosalie' AND route = 'outbound delivery' "
+                "AND status < 300 AND subjects LIKE '%person:%'") >= familles);
 }
 
 TEST_CASE("delivery to a partner that is down delays no other partner") {

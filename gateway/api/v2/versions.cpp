@@ -25,8 +25,8 @@ namespace {
 
 // Keeps `snapshot` as the resource's new version in history, and returns it.
 std::string keep(audit::Exchange& ex, std::string_view kind, std::int64_t id, const resources::Metadata& m,
-                 std::string_view change, std::string snapshot) {
-  ex.add_version(kind, id, {m.version, m.updated_at, m.updated_by, std::string(change), snapshot});
+                 std::string_view change, std::string snapshot, storage::VersionFacts facts) {
+  ex.add_version(kind, id, {m.version, m.updated_at, m.updated_by, std::string(change), snapshot}, std::move(facts));
   ex.touched(kind, id, m.version, true);
   return snapshot;
 }
@@ -34,15 +34,16 @@ std::string keep(audit::Exchange& ex, std::string_view kind, std::int64_t id, co
 }  // namespace
 
 std::string record(audit::Exchange& ex, const resources::Household& h, std::string_view change) {
-  return keep(ex, "household", h.id, h.meta, change, resources::to_json(h, today_of(ex)));
+  return keep(ex, "household", h.id, h.meta, change, resources::to_json(h, today_of(ex)),
+              {h.id, h.territory, h.merged_into});
 }
 
 std::string record(audit::Exchange& ex, const resources::Person& p, std::string_view change) {
-  return keep(ex, "person", p.id, p.meta, change, resources::to_json(p));
+  return keep(ex, "person", p.id, p.meta, change, resources::to_json(p), {p.household_id, std::nullopt, p.merged_into});
 }
 
 std::string record(audit::Exchange& ex, const resources::HousingRequest& r, std::string_view change) {
-  return keep(ex, "request", r.id, r.meta, change, resources::to_json(r));
+  return keep(ex, "request", r.id, r.meta, change, resources::to_json(r), {r.household_id, r.territory, std::nullopt});
 }
 
 namespace {

@@ -79,15 +79,6 @@ bool Judge::serves(std::string_view method, std::string_view pattern) const {
   return false;
 }
 
-std::string Judge::request_schema(http::Request req) const {
-  if (!http::parse_target(req)) return {};
-  try {
-    return operation_string(routes_->router.resolve(req), "x-requestSchema");
-  } catch (const http::HttpError&) {
-    return {};
-  }
-}
-
 Verdict Judge::judge(http::Request req, bool headers_known, const auth::Client& client,
                      const json::SchemaSet& schemas) const {
   if (!http::parse_target(req)) return {400, {}};

@@ -40,9 +40,6 @@ class Judge {
   // operations (admin, audit) translate nothing and are not judged.
   bool serves(std::string_view method, std::string_view pattern) const;
 
-  // The request schema of the route `req` resolves to ("" when none, or no route).
-  std::string request_schema(http::Request req) const;
-
  private:
   struct Routes;
   std::unique_ptr<Routes> routes_;

@@ -13,6 +13,7 @@
 #include "gateway/api/exchange_route.hpp"
 #include "gateway/api/v2/routes.hpp"
 #include "gateway/app/dispatcher.hpp"
+#include "gateway/audit/chain.hpp"
 #include "gateway/audit/exchange.hpp"
 #include "gateway/audit/log_reader.hpp"
 #include "gateway/audit/replay/rebuild_scratch.hpp"
@@ -56,24 +57,6 @@ struct InFlight {
   std::string resources;             // as the log would record them
   bool undone = false;               // its writes were rolled back (the log shows none)
 };
-
-// The resources of an exchange, as audit records hold them (gateway/audit/chain.cpp).
-std::string resources_json(const Exchange& ex) {
-  return resources::json_text([&](resources::JsonWriter& w) {
-    w.StartArray();
-    for (const auto& r : ex.resources()) {
-      w.StartObject();
-      resources::put(w, "kind", r.kind);
-      resources::put(w, "id", std::to_string(r.id));
-      resources::put(w, "version");
-      w.Int(r.version);
-      resources::put(w, "written");
-      w.Bool(r.written);
-      w.EndObject();
-    }
-    w.EndArray();
-  });
-}
 
 bool writes_any(const std::string& resources) {
   rapidjson::Document doc;

@@ -90,8 +90,7 @@ bool valid_time(std::string_view t) {
 }
 
 Translator::Translator(std::shared_ptr<const json::SchemaSet> in_force, const adapters::Registry& adapters)
-    : in_force_(in_force),
-      judge_(std::make_unique<Judge>(*in_force, adapters)),
+    : judge_(std::make_unique<Judge>(*in_force, adapters)),
       rules_(std::make_unique<RuleLoader>(std::move(in_force))) {}
 
 Translator::~Translator() = default;

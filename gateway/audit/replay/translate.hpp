@@ -34,7 +34,6 @@ class Translator {
   Report run(pqxx::transaction_base& tx, const KeyRing& keys, const Selection& selection);
 
  private:
-  std::shared_ptr<const json::SchemaSet> in_force_;
   std::unique_ptr<Judge> judge_;
   std::unique_ptr<RuleLoader> rules_;
 };
