@@ -7,6 +7,13 @@ import sys
 import time
 
 
+class Server(http.server.ThreadingHTTPServer):
+    # socketserver's default listen backlog is 5: a gateway opening more
+    # connections at once would see SYNs dropped and retried a second later.
+    request_queue_size = 1024
+    daemon_threads = True
+
+
 class Receiver(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
@@ -23,7 +30,7 @@ class Receiver(http.server.BaseHTTPRequestHandler):
 
 
 def main():
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Receiver)
+    server = Server(("127.0.0.1", int(sys.argv[1])), Receiver)
     with open(sys.argv[2], "w", buffering=1) as log:
         server.log = log
         server.serve_forever()

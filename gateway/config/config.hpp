@@ -65,7 +65,7 @@ struct Delivery {
   Millis timeout{10'000};              // one attempt: connect, TLS, send, answer
   Millis poll_interval{500};           // how often new events and due retries are looked for
   int lease_seconds = 60;              // a claimed delivery is another instance's to take after this
-  int batch = 16;                      // deliveries claimed (and sent at once) per subscriber
+  int batch = 64;                      // attempts in flight at once per subscriber (one per household)
   int keep_days = 7;                   // delivered and skipped deliveries are purged after this (dead ones stay)
   std::string ca_file;                 // PEM CA bundle trusted for partners; empty: the system store
 };

@@ -1,5 +1,6 @@
 #include "gateway/delivery/store.hpp"
 
+#include <algorithm>
 #include <pqxx/pqxx>
 
 #include "gateway/resources/json_out.hpp"
@@ -18,23 +19,47 @@ std::string text(const pqxx::field& f) { return f.is_null() ? std::string() : f.
 
 }  // namespace
 
+namespace {
+
+// Heads whose turn is over (delivered, skipped or dead) lose their mark; the earliest pending delivery of each of
+// their households gets it. One statement, each household looked up by the pending index (LATERAL ... LIMIT 1 keeps
+// the lookup per household, whatever the table's statistics say).
+void move_heads_on(pqxx::transaction_base& tx, const std::string& subscriber) {
+  tx.exec_params(
+      "WITH done AS (UPDATE deliveries SET head = false WHERE subscriber = $1 AND head AND state <> 'pending' "
+      "              RETURNING household_id), "
+      "next AS (SELECT n.id FROM (SELECT DISTINCT household_id FROM done) h CROSS JOIN LATERAL "
+      "          (SELECT p.id FROM deliveries p WHERE p.subscriber = $1 AND p.household_id = h.household_id "
+      "           AND p.state = 'pending' ORDER BY p.event_seq LIMIT 1) n) "
+      "UPDATE deliveries d SET head = true FROM next WHERE d.id = next.id AND NOT d.head",
+      subscriber);
+}
+
+}  // namespace
+
 std::int64_t fan_out(pqxx::transaction_base& tx, const Subscription& s, int limit) {
   tx.exec_params("INSERT INTO delivery_cursors (subscriber) VALUES ($1) ON CONFLICT DO NOTHING", s.subscriber);
   auto cursor = tx.exec_params("SELECT last_seq FROM delivery_cursors WHERE subscriber = $1 FOR UPDATE SKIP LOCKED",
                                s.subscriber);
   if (cursor.empty()) return 0;  // another instance is at it
+  move_heads_on(tx, s.subscriber);
   const auto last = cursor[0][0].as<std::int64_t>();
   const auto types = json_list(s.events);
   const auto territories = s.territories ? std::optional<std::string>(storage::json_string_array(*s.territories))
                                          : std::nullopt;
   // Events commit in seq order (their seq is taken under the audit chain's head lock): nothing below the cursor
-  // can appear later.
+  // can appear later. A new delivery is its household's head when it is the household's first in this batch and
+  // the household has nothing pending (the cursor lock keeps move_heads_on of another instance out meanwhile).
   auto r = tx.exec_params1(
       "WITH batch AS (SELECT seq, type, territory, household_id FROM events WHERE seq > $2 ORDER BY seq LIMIT $3), "
-      "added AS (INSERT INTO deliveries (subscriber, event_seq, household_id) "
-      "  SELECT $1, b.seq, b.household_id FROM batch b "
+      "wanted AS (SELECT b.seq, b.household_id, row_number() OVER (PARTITION BY b.household_id ORDER BY b.seq) AS nth "
+      "  FROM batch b "
       "  WHERE ($4::json IS NULL OR b.type IN (SELECT json_array_elements_text($4::json))) "
-      "    AND ($5::json IS NULL OR b.territory IN (SELECT json_array_elements_text($5::json))) "
+      "    AND ($5::json IS NULL OR b.territory IN (SELECT json_array_elements_text($5::json)))), "
+      "added AS (INSERT INTO deliveries (subscriber, event_seq, household_id, head) "
+      "  SELECT $1, w.seq, w.household_id, w.nth = 1 AND busy.one IS NULL FROM wanted w "
+      "  LEFT JOIN LATERAL (SELECT 1 AS one FROM deliveries p WHERE w.nth = 1 AND p.subscriber = $1 "
+      "                     AND p.household_id = w.household_id AND p.state = 'pending' LIMIT 1) busy ON true "
       "  ON CONFLICT (subscriber, event_seq) DO NOTHING RETURNING 1) "
       "SELECT (SELECT max(seq) FROM batch), (SELECT count(*) FROM added)",
       s.subscriber, last, limit, types, territories);
@@ -46,14 +71,14 @@ std::int64_t fan_out(pqxx::transaction_base& tx, const Subscription& s, int limi
 
 std::vector<Claimed> claim(pqxx::transaction_base& tx, const std::string& subscriber, int limit,
                            const std::string& instance, int lease_seconds) {
+  // Heads only: each is the oldest pending delivery of its household, so the walk is as long as the batch (plus
+  // the heads in flight), whatever the backlog behind them.
   auto rows = tx.exec_params(
       "WITH c AS ("
       " SELECT d.id FROM deliveries d"
-      " WHERE d.subscriber = $1 AND d.state = 'pending' AND d.next_attempt_at <= now()"
+      " WHERE d.subscriber = $1 AND d.state = 'pending' AND d.head AND d.next_attempt_at <= now()"
       "   AND (d.locked_until IS NULL OR d.locked_until < now())"
-      "   AND NOT EXISTS (SELECT 1 FROM deliveries e WHERE e.subscriber = d.subscriber"
-      "                   AND e.household_id = d.household_id AND e.state = 'pending' AND e.event_seq < d.event_seq)"
-      " ORDER BY d.event_seq LIMIT $2 FOR UPDATE SKIP LOCKED) "
+      " ORDER BY d.next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED) "
       "UPDATE deliveries d SET locked_by = $3, locked_until = now() + make_interval(secs => $4) "
       "FROM c, events ev WHERE d.id = c.id AND ev.seq = d.event_seq "
       "RETURNING d.id, d.attempts, ev.seq, ev.type, ev.resource, ev.id, ev.version, rfc3339(ev.at), ev.into_id, "
@@ -169,22 +194,58 @@ std::string to_json(const DeliveryRow& r) {
 
 std::vector<std::int64_t> redrive(pqxx::transaction_base& tx, std::optional<std::int64_t> id,
                                   const std::optional<std::string>& subscriber) {
+  // The cursor locks of the subscribers concerned, in one order (two redrives never wait on each other in a
+  // circle): the head marks change below, and fan-outs and move_heads_on change them only under the same lock.
+  std::vector<std::string> locked;
+  for (const auto& row : tx.exec_params(
+           "SELECT c.subscriber FROM delivery_cursors c WHERE c.subscriber IN "
+           "  (SELECT DISTINCT subscriber FROM deliveries WHERE state = 'dead' "
+           "   AND ($1::bigint IS NULL OR id = $1) AND ($2::text IS NULL OR subscriber = $2)) "
+           "ORDER BY c.subscriber FOR UPDATE",
+           id, subscriber))
+    locked.push_back(row[0].as<std::string>());
+  if (locked.empty()) return {};
+  const auto subscribers = storage::json_string_array(locked);
   std::vector<std::int64_t> out;
   for (const auto& row : tx.exec_params(
            "UPDATE deliveries SET state = 'pending', attempts = 0, retry_since = now(), next_attempt_at = now(), "
-           "last_error = NULL, locked_by = NULL, locked_until = NULL "
+           "last_error = NULL, locked_by = NULL, locked_until = NULL, head = false "
            "WHERE state = 'dead' AND ($1::bigint IS NULL OR id = $1) AND ($2::text IS NULL OR subscriber = $2) "
+           "  AND subscriber IN (SELECT json_array_elements_text($3::json)) "
            "RETURNING id",
-           id, subscriber))
+           id, subscriber, subscribers))
     out.push_back(row[0].as<std::int64_t>());
   std::sort(out.begin(), out.end());
+  if (out.empty()) return out;
+  // A redriven event goes before any later one of its household not yet sent: in each household concerned, the
+  // earliest pending delivery becomes the only head, unless a head is in flight (it cannot be called back: the
+  // mark moves on to the earliest pending one when its attempt ends).
+  std::vector<std::string> ids;
+  for (auto i : out) ids.push_back(std::to_string(i));
+  const auto redriven = storage::json_string_array(ids);
+  const std::string households =
+      "WITH h AS (SELECT DISTINCT subscriber, household_id FROM deliveries "
+      "           WHERE id IN (SELECT json_array_elements_text($1::json)::bigint)) ";
+  tx.exec_params(households +
+                     "UPDATE deliveries d SET head = false FROM h WHERE d.subscriber = h.subscriber "
+                     "AND d.household_id = h.household_id AND d.state = 'pending' AND d.head "
+                     "AND (d.locked_until IS NULL OR d.locked_until < now())",
+                 redriven);
+  tx.exec_params(households +
+                     "UPDATE deliveries d SET head = true FROM h CROSS JOIN LATERAL "
+                     "  (SELECT p.id FROM deliveries p WHERE p.subscriber = h.subscriber "
+                     "   AND p.household_id = h.household_id AND p.state = 'pending' ORDER BY p.event_seq LIMIT 1) n "
+                     "WHERE d.id = n.id AND NOT EXISTS (SELECT 1 FROM deliveries q WHERE q.subscriber = h.subscriber "
+                     "  AND q.household_id = h.household_id AND q.state = 'pending' AND q.head)",
+                 redriven);
   return out;
 }
 
 std::int64_t purge(pqxx::transaction_base& tx, int keep_days) {
   // The cursor, not these rows, says what was fanned out: nothing purged comes back.
   return tx
-      .exec_params("DELETE FROM deliveries WHERE state IN ('delivered', 'skipped') "
+      // A head whose mark has not moved on yet stays: the next step needs it to find its household.
+      .exec_params("DELETE FROM deliveries WHERE state IN ('delivered', 'skipped') AND NOT head "
                    "AND coalesce(delivered_at, last_attempt_at, created_at) < now() - make_interval(days => $1)",
                    keep_days)
       .affected_rows();

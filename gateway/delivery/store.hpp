@@ -17,8 +17,9 @@ struct Subscription {
   std::optional<std::vector<std::string>> territories;  // nullopt: every territory
 };
 
-// Adds a delivery for each event after the subscriber's cursor that it wants and may see, at most `limit` events
-// looked at; returns how many were added. Nothing when another instance is fanning out for it right now.
+// Under the subscriber's cursor lock: moves the head mark of households whose head is no longer pending to their
+// next pending delivery, then adds a delivery for each event after the cursor that the subscriber wants and may see,
+// at most `limit` events looked at; returns how many were added. Nothing when another instance holds the lock.
 std::int64_t fan_out(pqxx::transaction_base& tx, const Subscription& s, int limit);
 
 struct Claimed {
@@ -28,7 +29,7 @@ struct Claimed {
   std::string at;  // the event's time, RFC 3339
 };
 
-// Up to `limit` due deliveries of the subscriber, each the oldest pending one of its household, not leased by
+// Up to `limit` due heads of the subscriber (a head: the oldest pending delivery of its household), not leased by
 // another instance: leased to `instance` for `lease_seconds` (FOR UPDATE SKIP LOCKED: instances never wait on each
 // other, and never claim the same one).
 std::vector<Claimed> claim(pqxx::transaction_base& tx, const std::string& subscriber, int limit,

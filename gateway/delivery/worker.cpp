@@ -30,6 +30,7 @@ namespace {
 
 constexpr std::string_view kRoute = "outbound delivery";
 constexpr int kFanOutLimit = 1000;
+constexpr auto kFiguresEvery = std::chrono::seconds(5);
 
 net::awaitable<void> sleep_for(std::chrono::milliseconds d) {
   net::steady_timer timer(co_await net::this_coro::executor);
@@ -165,6 +166,7 @@ net::awaitable<void> Worker::purge_old() {
 
 net::awaitable<void> Worker::run() {
   auto next_purge = std::chrono::steady_clock::now() + std::chrono::minutes(1);
+  auto next_figures = std::chrono::steady_clock::now();
   for (;;) {
     auto set = registry_.current();
     bool any = false;
@@ -185,8 +187,12 @@ net::awaitable<void> Worker::run() {
           });
       }
     }
-    // Without a subscriber, no query at all (dead letters of a removed one stay until it comes back).
-    if (any) co_await refresh_figures();
+    // Without a subscriber, no query at all (dead letters of a removed one stay until it comes back). The figures
+    // count every pending row: every few seconds is fresh enough for a scrape, and cheap with a long backlog.
+    if (any && std::chrono::steady_clock::now() >= next_figures) {
+      co_await refresh_figures();
+      next_figures = std::chrono::steady_clock::now() + kFiguresEvery;
+    }
     if (any && std::chrono::steady_clock::now() >= next_purge) {
       co_await purge_old();
       next_purge = std::chrono::steady_clock::now() + std::chrono::hours(1);
@@ -195,112 +201,161 @@ net::awaitable<void> Worker::run() {
   }
 }
 
-net::awaitable<void> Worker::subscriber_loop(std::string subscriber) {
-  log::event(log::Level::info, "delivery started", {{"subscriber", std::string_view(subscriber)}});
-  auto executor = co_await net::this_coro::executor;
-  for (;;) {
-    auto set = registry_.current();
-    const contracts::Contract* contract = set ? set->find(subscriber) : nullptr;
-    if (!contract || !contract->outbound) {
-      log::event(log::Level::info, "delivery stopped: no subscription", {{"subscriber", std::string_view(subscriber)}});
-      co_return;  // the contract dropped its subscription; a reload that restores it starts a new loop
-    }
-    Subscription sub{subscriber, contract->outbound->events, contract->client.territories};
-    std::vector<Claimed> claimed;
-    try {
-      claimed = co_await pool_.run([&](pqxx::connection& c) {
-        pqxx::work tx(c);
-        fan_out(tx, sub, kFanOutLimit);
-        tx.commit();
-        pqxx::work claim_tx(c);
-        auto out = claim(claim_tx, subscriber, cfg_.batch, instance_, cfg_.lease_seconds);
-        claim_tx.commit();
-        return out;
-      });
-    } catch (const std::exception& e) {
-      log::event(log::Level::debug, "delivery: nothing claimed",
-                 {{"subscriber", std::string_view(subscriber)}, {"error", std::string_view(e.what())}});
-    }
-    if (claimed.empty()) {
-      co_await sleep_for(cfg_.poll_interval);
-      continue;
-    }
-    // Each claimed delivery is the head of its own household: they go at once, and the loop goes on when all are
-    // done (a lease covers one attempt's timeout).
-    std::size_t left = claimed.size();
-    net::steady_timer all_done(executor, net::steady_timer::time_point::max());
-    for (auto& c : claimed)
-      net::co_spawn(executor, deliver(set, *contract, std::move(c)), [&left, &all_done](std::exception_ptr) {
-        if (--left == 0) all_done.cancel();
-      });
-    co_await all_done.async_wait(net::as_tuple(net::use_awaitable));
-  }
-}
+// A claimed delivery, rendered and ready to send.
+struct Worker::Prepared {
+  Claimed claimed;
+  adapters::OutboundRendering rendering;
+  std::vector<std::pair<std::string, std::pair<std::int64_t, int>>> read;  // resources the rendering read
+  std::string request_id, trace_id;
+};
 
-net::awaitable<void> Worker::deliver(std::shared_ptr<const contracts::ContractSet> set, const contracts::Contract& c,
-                                     Claimed claimed) {
-  const auto& subscriber = c.client.id;
-  const auto* adapter = adapter_named(c.client.adapter);
-  const std::string id = std::to_string(claimed.event.seq);
+namespace {
 
-  // The resource as the subscriber reads it now, rendered by its adapter, in a read transaction of its own.
+http::Request render_request(const std::string& subscriber, const adapters::OutboundEvent& e) {
   http::Request read;
   read.method = http::Method::get;
-  read.target = "/api/v2/" + claimed.event.resource + "s/" + std::to_string(claimed.event.id);
+  read.target = "/api/v2/" + e.resource + "s/" + std::to_string(e.id);
   read.route = kRoute;
   read.request_id = http::random_hex(8);
   read.trace_id = http::random_hex(16);
   read.client_id = subscriber;
-  audit::Exchange render_ex(read, &c.client, {});
-  adapters::OutboundRendering rendering;
-  bool rendered = false;
-  try {
-    rendering = co_await pool_.run([&](pqxx::connection& conn) {
-      pqxx::read_transaction tx(conn);
-      return adapter ? adapter->render_outbound(tx, render_ex, claimed.event) : adapters::OutboundRendering{};
-    });
-    rendered = true;
-  } catch (const std::exception& e) {
-    log::event(log::Level::warn, "delivery: rendering failed",
-               {{"subscriber", std::string_view(subscriber)}, {"event", std::string_view(id)}, {"error", std::string_view(e.what())}});
-  }
-  if (!rendered) {
-    try {
-      co_await pool_.run([&](pqxx::connection& conn) {
-        pqxx::work tx(conn);
-        release(tx, claimed.id, retry_delay_ms(claimed.attempts));
-        tx.commit();
-      });
-    } catch (const std::exception&) {
-      // The lease runs out: the delivery is taken again then.
-    }
-    co_return;
-  }
-  if (!rendering.send) {
-    try {
-      co_await pool_.run([&](pqxx::connection& conn) {
-        pqxx::work tx(conn);
-        record_outcome(tx, claimed.id, Outcome{.skipped = true});
-        tx.commit();
-      });
-    } catch (const std::exception&) {
-    }
-    co_return;
-  }
+  return read;
+}
 
-  const std::string body = payload(claimed, rendering);
+}  // namespace
+
+// On a pool connection, one round: the subscriber's new events fanned out and heads moved on, due heads claimed, each
+// rendered as the subscriber reads it now. Those that cannot be rendered are given back with a delay; those the
+// adapter has nothing to send for are closed as skipped. Returns the ones to send.
+std::vector<Worker::Prepared> Worker::claim_and_render(pqxx::connection& conn, const contracts::Contract& c, int limit) {
+  const auto& subscriber = c.client.id;
+  {
+    pqxx::work tx(conn);
+    fan_out(tx, Subscription{subscriber, c.outbound->events, c.client.territories}, kFanOutLimit);
+    tx.commit();
+  }
+  std::vector<Claimed> claimed;
+  {
+    pqxx::work tx(conn);
+    claimed = claim(tx, subscriber, limit, instance_, cfg_.lease_seconds);
+    tx.commit();
+  }
+  if (claimed.empty()) return {};
+  const auto* adapter = adapter_named(c.client.adapter);
+  std::vector<Prepared> out;
+  std::vector<std::pair<std::int64_t, int>> given_back;  // id, attempts
+  std::vector<std::int64_t> skipped;
+  auto tx = std::make_unique<pqxx::read_transaction>(conn);
+  for (auto& cl : claimed) {
+    const auto read = render_request(subscriber, cl.event);
+    audit::Exchange render_ex(read, &c.client, {});
+    try {
+      auto rendering = adapter ? adapter->render_outbound(*tx, render_ex, cl.event) : adapters::OutboundRendering{};
+      if (!rendering.send) {
+        skipped.push_back(cl.id);
+        continue;
+      }
+      Prepared p{std::move(cl), std::move(rendering), {}, read.request_id, read.trace_id};
+      for (const auto& r : render_ex.resources()) p.read.push_back({std::string(r.kind), {r.id, r.version}});
+      out.push_back(std::move(p));
+    } catch (const std::exception& e) {
+      log::event(log::Level::warn, "delivery: rendering failed",
+                 {{"subscriber", std::string_view(subscriber)},
+                  {"event", std::to_string(cl.event.seq)},
+                  {"error", std::string_view(e.what())}});
+      given_back.emplace_back(cl.id, cl.attempts);
+      tx = std::make_unique<pqxx::read_transaction>(conn);  // the failed statement ended the transaction
+    }
+  }
+  tx.reset();
+  if (!given_back.empty() || !skipped.empty()) {
+    pqxx::work w(conn);
+    for (const auto& [id, attempts] : given_back) release(w, id, retry_delay_ms(attempts));
+    for (auto id : skipped) record_outcome(w, id, Outcome{.skipped = true});
+    w.commit();
+  }
+  return out;
+}
+
+net::awaitable<void> Worker::subscriber_loop(std::string subscriber) {
+  log::event(log::Level::info, "delivery started", {{"subscriber", std::string_view(subscriber)}});
+  auto executor = co_await net::this_coro::executor;
+  std::unique_ptr<Sender> sender;
+  std::string sender_url;
+  // Attempts run side by side, up to delivery.batch; each one ending wakes the loop, which claims as many as there
+  // are free places (a household's next event can be claimed once the attempt before it is recorded).
+  int in_flight = 0;
+  bool ended = false;  // an attempt ended since the loop last looked
+  net::steady_timer wake(executor, net::steady_timer::time_point::max());
+  auto wait = [&](std::chrono::steady_clock::duration at_most) -> net::awaitable<void> {
+    if (!ended) {
+      wake.expires_after(at_most);
+      co_await wake.async_wait(net::as_tuple(net::use_awaitable));
+    }
+    ended = false;
+  };
+  for (;;) {
+    auto set = registry_.current();
+    const contracts::Contract* contract = set ? set->find(subscriber) : nullptr;
+    if (!contract || !contract->outbound) {
+      if (in_flight > 0) {  // let the attempts under way finish with the contract they started with
+        co_await wait(std::chrono::hours(1));
+        continue;
+      }
+      log::event(log::Level::info, "delivery stopped: no subscription", {{"subscriber", std::string_view(subscriber)}});
+      co_return;  // the contract dropped its subscription; a reload that restores it starts a new loop
+    }
+    if (!sender || sender_url != contract->outbound->endpoint) {
+      std::string why;
+      auto endpoint = parse_endpoint(contract->outbound->endpoint, why);
+      // A contract is checked when loaded, so this stays theoretical: the attempts fail and say why.
+      sender = endpoint ? std::make_unique<Sender>(std::move(*endpoint), tls_.get()) : nullptr;
+      sender_url = contract->outbound->endpoint;
+      if (!endpoint)
+        log::event(log::Level::error, "delivery endpoint refused",
+                   {{"subscriber", std::string_view(subscriber)}, {"error", std::string_view(why)}});
+    }
+    const int free = cfg_.batch - in_flight;
+    std::vector<Prepared> ready;
+    if (free > 0) {
+      try {
+        ready = co_await pool_.run([&](pqxx::connection& c) { return claim_and_render(c, *contract, free); });
+      } catch (const std::exception& e) {
+        log::event(log::Level::debug, "delivery: nothing claimed",
+                   {{"subscriber", std::string_view(subscriber)}, {"error", std::string_view(e.what())}});
+      }
+    }
+    for (auto& p : ready) {
+      ++in_flight;
+      net::co_spawn(executor, deliver(set, *contract, sender.get(), std::move(p)),
+                    [&in_flight, &ended, &wake](std::exception_ptr) {
+                      --in_flight;
+                      ended = true;
+                      wake.cancel();
+                    });
+    }
+    if (!ready.empty() && static_cast<int>(ready.size()) == free) continue;  // maybe more is due: go on at once
+    // Nothing more due now: wait for an attempt to end, or for the next look at new events and retries.
+    co_await wait(cfg_.poll_interval);
+  }
+}
+
+net::awaitable<void> Worker::deliver(std::shared_ptr<const contracts::ContractSet> set, const contracts::Contract& c,
+                                     Sender* sender, Prepared prepared) {
+  const auto& subscriber = c.client.id;
+  const auto& claimed = prepared.claimed;
+  const std::string id = std::to_string(claimed.event.seq);
+  const std::string body = payload(claimed, prepared.rendering);
   const auto timestamp = std::chrono::duration_cast<std::chrono::seconds>(
                              std::chrono::system_clock::now().time_since_epoch())
                              .count();
   http::Headers headers{{"webhook-id", id},
                         {"webhook-timestamp", std::to_string(timestamp)},
                         {"webhook-signature", sign(c.outbound->secret, id, timestamp, body)}};
-  std::string why;
-  auto endpoint = parse_endpoint(c.outbound->endpoint, why);
   PostResult result;
   const auto started = std::chrono::steady_clock::now();
-  if (!endpoint) result.error = "endpoint: " + why;
-  else result = co_await post(*endpoint, headers, body, cfg_.timeout, tls_.get());
+  if (!sender) result.error = "endpoint refused";
+  else result = co_await sender->post(headers, body, cfg_.timeout);
   const auto took_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
   const bool ok = result.status >= 200 && result.status < 300;
@@ -311,10 +366,10 @@ net::awaitable<void> Worker::deliver(std::shared_ptr<const contracts::ContractSe
   sent.method = http::Method::post;
   sent.target = c.outbound->endpoint;
   sent.route = kRoute;
-  sent.request_id = read.request_id;
-  sent.trace_id = read.trace_id;
+  sent.request_id = prepared.request_id;
+  sent.trace_id = prepared.trace_id;
   sent.client_id = subscriber;
-  sent.tls = endpoint && endpoint->tls;
+  sent.tls = sender && sender->endpoint().tls;
   sent.headers = headers;
   sent.headers.emplace_back("content-type", "application/json");
   sent.body = body;
@@ -324,9 +379,8 @@ net::awaitable<void> Worker::deliver(std::shared_ptr<const contracts::ContractSe
                   .retry_in_ms = retry_delay_ms(claimed.attempts),
                   .max_age_seconds = cfg_.max_age_seconds};
   std::string state;
-  const auto resources = render_ex.resources();
   audit::Exchange attempt(sent, &c.client, [&](pqxx::transaction_base& tx, audit::Exchange& ex) {
-    for (const auto& r : resources) ex.touched(r.kind, r.id, r.version, false);
+    for (const auto& [kind, r] : prepared.read) ex.touched(kind, r.first, r.second, false);
     state = record_outcome(tx, claimed.id, outcome);
     http::Response answer;
     // No answer at all: 502 (or 504 on timeout) in the record, with what went wrong.

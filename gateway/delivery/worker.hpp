@@ -2,7 +2,8 @@
 // The delivery worker (docs/delivery.md): on the gateway's Asio event loop, one loop per subscriber (a partner down
 // delays no other), each on its own strand: fan new events out into deliveries, claim the due ones (the oldest
 // pending of each household only: order per household), render each through the subscriber's adapter, sign and
-// POST it, and record the attempt as an audited exchange whose work also records the outcome. Database work goes
+// POST it over a kept-alive connection, and record the attempt as an audited exchange whose work also records the
+// outcome. Up to delivery.batch attempts run at once; a free place is filled as soon as one ends. Database work goes
 // through the pool; no IO thread waits.
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
@@ -17,6 +18,7 @@
 #include "adapters/adapter.hpp"
 #include "gateway/config/config.hpp"
 #include "gateway/contracts/registry.hpp"
+#include "gateway/delivery/http_client.hpp"
 #include "gateway/delivery/store.hpp"
 #include "gateway/ops/metrics.hpp"
 #include "gateway/storage/pool.hpp"
@@ -37,9 +39,12 @@ class Worker {
     std::uint64_t attempts = 0, failures = 0, delivered = 0, dead = 0;
   };
 
+  struct Prepared;
+
   boost::asio::awaitable<void> subscriber_loop(std::string subscriber);
+  std::vector<Prepared> claim_and_render(pqxx::connection& conn, const contracts::Contract& c, int limit);
   boost::asio::awaitable<void> deliver(std::shared_ptr<const contracts::ContractSet> set, const contracts::Contract& c,
-                                       Claimed claimed);
+                                       Sender* sender, Prepared prepared);
   boost::asio::awaitable<void> refresh_figures();
   boost::asio::awaitable<void> purge_old();  // hourly: delivered rows past delivery.keep_days
   std::int64_t retry_delay_ms(int attempts_before) const;
