@@ -20,7 +20,15 @@ namespace {
 
 constexpr unsigned kParseFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
 
-enum class Refusal { none, not_object, too_deep };
+enum class Refusal { none, not_object, too_deep, lone_surrogate };
+
+// RapidJSON 1.1 decodes a \u escape naming a lone low surrogate ("\uDC02") into the bytes ED B0 82, which are
+// not UTF-8, where it refuses a lone high one; checked input holds no other way to those bytes (ED A0-BF).
+bool has_surrogate(const char* s, rapidjson::SizeType n) {
+  for (rapidjson::SizeType i = 0; i + 1 < n; ++i)
+    if (static_cast<unsigned char>(s[i]) == 0xED && (static_cast<unsigned char>(s[i + 1]) & 0xE0) == 0xA0) return true;
+  return false;
+}
 
 // Stands between the reader and the document, so that one pass both builds the tree and refuses what must never
 // reach one: a top-level value other than an object, and nesting deeper than kMaxBodyDepth.
@@ -35,8 +43,8 @@ class Guard : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Guard> {
   bool Int64(std::int64_t i) { return scalar() && doc_.Int64(i); }
   bool Uint64(std::uint64_t u) { return scalar() && doc_.Uint64(u); }
   bool Double(double d) { return scalar() && doc_.Double(d); }
-  bool String(const char* s, rapidjson::SizeType n, bool copy) { return scalar() && doc_.String(s, n, copy); }
-  bool Key(const char* s, rapidjson::SizeType n, bool copy) { return doc_.Key(s, n, copy); }
+  bool String(const char* s, rapidjson::SizeType n, bool copy) { return scalar() && text(s, n) && doc_.String(s, n, copy); }
+  bool Key(const char* s, rapidjson::SizeType n, bool copy) { return text(s, n) && doc_.Key(s, n, copy); }
   bool StartObject() { return open() && doc_.StartObject(); }
   bool StartArray() { return open(false) && doc_.StartArray(); }
   bool EndObject(rapidjson::SizeType n) { return --depth_, doc_.EndObject(n); }
@@ -49,11 +57,21 @@ class Guard : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Guard> {
     if (depth_ == 0) refusal_ = Refusal::not_object;
     return depth_ > 0;
   }
+  bool text(const char* s, rapidjson::SizeType n) {
+    if (has_surrogate(s, n)) refusal_ = Refusal::lone_surrogate;
+    return refusal_ == Refusal::none;
+  }
   bool open(bool object = true) {
-    if (depth_ == 0 && !object) refusal_ = Refusal::not_object;
-    else if (depth_ >= kMaxBodyDepth) refusal_ = Refusal::too_deep;
-    else return ++depth_, true;
-    return false;
+    if (depth_ == 0 && !object) {
+      refusal_ = Refusal::not_object;
+      return false;
+    }
+    if (depth_ >= kMaxBodyDepth) {
+      refusal_ = Refusal::too_deep;
+      return false;
+    }
+    ++depth_;
+    return true;
   }
 
   rapidjson::Document& doc_;
@@ -107,14 +125,23 @@ bool find_repeated(const rapidjson::Value& v, std::string& pointer) {
     const auto m = v.MemberBegin();
     for (rapidjson::SizeType i = 0; i < v.MemberCount(); ++i) {
       const std::string here = pointer_append(pointer, std::string_view(m[i].name.GetString(), m[i].name.GetStringLength()));
-      if (i == repeated) return pointer = here, true;
+      if (i == repeated) {
+        pointer = here;
+        return true;
+      }
       std::string inner = here;
-      if (find_repeated(m[i].value, inner)) return pointer = std::move(inner), true;
+      if (find_repeated(m[i].value, inner)) {
+        pointer = std::move(inner);
+        return true;
+      }
     }
   } else if (v.IsArray()) {
     for (rapidjson::SizeType i = 0; i < v.Size(); ++i) {
       std::string inner = pointer_append(pointer, i);
-      if (find_repeated(v[i], inner)) return pointer = std::move(inner), true;
+      if (find_repeated(v[i], inner)) {
+        pointer = std::move(inner);
+        return true;
+      }
     }
   }
   return false;
@@ -157,6 +184,8 @@ rapidjson::Document parse_body(std::string_view body) {
     case Refusal::too_deep:
       refuse("too-deep", "JSON nested deeper than " + std::to_string(kMaxBodyDepth) + " levels at byte " +
                              std::to_string(parsed.Offset()) + ".");
+    case Refusal::lone_surrogate:
+      refuse_syntax(rapidjson::kParseErrorStringUnicodeSurrogateInvalid, parsed.Offset());
     case Refusal::none:
       break;
   }

@@ -7,7 +7,7 @@
 
 SIAO_ROOT=${SIAO_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 
-# Everything the build, the tests, scripts/run and bench/ use.
+# Everything the build, the tests, scripts/run, scripts/fuzz and bench/ use.
 # postgresql-contrib-15 is provided by postgresql-15 (pg_trgm and friends).
 SIAO_PACKAGES=(
   cmake ninja-build g++ ccache pkg-config
@@ -15,6 +15,9 @@ SIAO_PACKAGES=(
   rapidjson-dev libspdlog-dev doctest-dev
   postgresql-15 postgresql-contrib-15
   openssl curl wrk jq iso-codes python3
+  # scripts/fuzz: clang with libFuzzer (libclang_rt.fuzzer ships in libclang-rt-14-dev), llvm-symbolizer for
+  # readable sanitizer reports; the static analysers of the code checks.
+  clang libclang-rt-14-dev llvm cppcheck clang-tidy
 )
 
 _deps_apt_updated=0

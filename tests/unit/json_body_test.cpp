@@ -78,6 +78,21 @@ TEST_CASE("json body: bytes that are not UTF-8 are 400 invalid-utf8") {
   CHECK(parse_body("{\"a\":\"\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80\"}")["a"].GetStringLength() == 9);
 }
 
+TEST_CASE("json body: an escaped lone surrogate is 400 malformed-json - in a value or a name - a pair is a character") {
+  // Lone low surrogates decode to bytes that are not UTF-8 (ED B0 82): they would reach schemas, SQL and the
+  // pointers of problems.
+  for (std::string_view body : {R"({"a":"\uD800"})", R"({"a":"\uDC02"})", R"({"a":"x\uDFFFy"})",
+                                R"({"\uDC02\uD600":1})", R"({"a":["ok","\uDC00\uD800"]})"}) {
+    CAPTURE(body);
+    const auto p = refusal(body);
+    CHECK(p.status == 400);
+    CHECK(p.slug == "malformed-json");
+    CHECK(p.detail.find("surrogate") != std::string::npos);
+  }
+  CHECK(std::string(parse_body(R"({"a":"\uD83D\uDE00"})")["a"].GetString()) == "\xF0\x9F\x98\x80");
+  CHECK(std::string(parse_body(R"({"a":"\uD7FF\uE000"})")["a"].GetString()) == "\xED\x9F\xBF\xEE\x80\x80");
+}
+
 TEST_CASE("json body: 32 levels of nesting are fine - 33 are 400 too-deep") {
   CHECK(parse_body(nested(31)).IsObject());  // the outer object is level 1
   const auto p = refusal(nested(32));
