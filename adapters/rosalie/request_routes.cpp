@@ -34,7 +34,8 @@ http::Response create_request(const Services& s, pqxx::transaction_base& tx, aud
   const auto canonical = translate_in(m, "demande", body);
   const auto partner = partner_of(ex);
   const auto household = storage::resolve_partner_key(tx, partner, "household", view(body["cleFamille"]));
-  if (!household) unprocessable({{"/cleFamille", "no family has this cleFamille"}});
+  // Worded as the v2 refusal of a household outside the territories, so that the two cannot be told apart.
+  if (!household) unprocessable({{"/cleFamille", "no such household"}});
 
   // request-create takes no submittedAt: Rosalie's dateDemande comes with the command instead.
   std::string submitted_at;

@@ -24,7 +24,16 @@ struct Client {
   std::optional<std::vector<std::string>> territories;  // nullopt: every territory
   FieldPolicy fields;
 
+  // The audit log and the outbound deliveries span every territory and every field, whoever they concern: a
+  // contract bounded in territories or in the fields it reads does not hold their scopes, not even through "*"
+  // (else the log would show it what its contract hides).
+  static bool spans_everything(std::string_view scope) {
+    return scope.substr(0, 6) == "audit:" || scope == "admin:deliveries";
+  }
+  bool unbounded() const { return !territories && !fields.restricts_reads(); }
+
   bool has_scope(std::string_view scope) const {
+    if (spans_everything(scope) && !unbounded()) return false;
     return std::any_of(scopes.begin(), scopes.end(), [&](const std::string& s) { return s == "*" || s == scope; });
   }
   bool in_territory(std::string_view territory) const {
