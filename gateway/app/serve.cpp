@@ -169,6 +169,8 @@ class SchemaKeeper {
  public:
   SchemaKeeper(std::string url, bool apply, ops::Readiness& readiness)
       : apply_(apply), thread_([this, url = std::move(url), &readiness] { run(url, readiness); }) {}
+  SchemaKeeper(const SchemaKeeper&) = delete;
+  SchemaKeeper& operator=(const SchemaKeeper&) = delete;
   ~SchemaKeeper() {
     {
       std::lock_guard lock(mutex_);
@@ -217,7 +219,8 @@ class SchemaKeeper {
 }  // namespace
 
 int serve(const config::Config& cfg, const adapters::Registry& adapter_registry) {
-  std::signal(SIGPIPE, SIG_IGN);  // libpq may write to a dead socket
+  // libpq may write to a dead socket: without this, the write would end the process.
+  if (std::signal(SIGPIPE, SIG_IGN) == SIG_ERR) throw std::runtime_error("SIGPIPE cannot be ignored");
   log::init(cfg.log_level);
   log::event(log::Level::info, "starting", {{"version", SIAO_VERSION}});
 
@@ -244,9 +247,13 @@ int serve(const config::Config& cfg, const adapters::Registry& adapter_registry)
   // Before the pool: their statements are prepared on its connections.
   auto adapters = adapter_registry.make_all();
   storage::Pool pool(
-      storage::PoolOptions{cfg.database.url, cfg.database.pool_size, cfg.database.max_queue,
-                           cfg.database.statement_timeout, cfg.database.connect_timeout,
-                           cfg.database.reconnect_interval},
+      storage::PoolOptions{.url = cfg.database.url,
+                           .size = cfg.database.pool_size,
+                           .max_queue = cfg.database.max_queue,
+                           .statement_timeout = cfg.database.statement_timeout,
+                           .connect_timeout = cfg.database.connect_timeout,
+                           .reconnect_interval = cfg.database.reconnect_interval,
+                           .max_wait = cfg.database.max_queue_wait},
       prepared_statements(adapters),
       [&archive, &trail](pqxx::transaction_base& tx, const std::vector<storage::BatchStep*>& steps) {
         if (archive.has_pending()) archive.store_pending(tx);

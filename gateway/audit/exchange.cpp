@@ -9,6 +9,7 @@
 #include "gateway/resources/json_out.hpp"
 #include "gateway/storage/idempotency_store.hpp"
 #include "gateway/util/hex.hpp"
+#include "gateway/util/text.hpp"
 
 namespace siao::audit {
 
@@ -120,8 +121,10 @@ void Exchange::step(pqxx::transaction_base& tx) {
 }
 
 void Exchange::run_with_idempotency(pqxx::transaction_base& tx, std::string_view key) {
-  if (key.empty() || key.size() > 255)
-    throw http::HttpError(http::make_problem(400, "bad-idempotency-key", "Idempotency-Key must be 1 to 255 characters."));
+  // The key is an SQL parameter: PostgreSQL refuses invalid UTF-8 in it (a 500), and a NUL would cut it short.
+  if (key.empty() || key.size() > 255 || key.find('\0') != std::string_view::npos || !util::is_valid_utf8(key))
+    throw http::HttpError(http::make_problem(400, "bad-idempotency-key",
+                                             "Idempotency-Key must be 1 to 255 characters of UTF-8 text."));
   std::string k(key);
   auto fingerprint = util::sha256_hex(std::string(http::method_name(received_.method)) + " " + received_.target + "\n" +
                                       received_.body);

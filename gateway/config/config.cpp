@@ -24,10 +24,12 @@ struct Key {
 
 template <class T>
 std::function<void*(Config&)> at(T Config::*member) {
+  // cppcheck-suppress constParameter ; the pointer returned writes into c
   return [member](Config& c) -> void* { return &(c.*member); };
 }
 template <class S, class T>
 std::function<void*(Config&)> at(S Config::*outer, T S::*inner) {
+  // cppcheck-suppress constParameter ; the pointer returned writes into c
   return [outer, inner](Config& c) -> void* { return &((c.*outer).*inner); };
 }
 
@@ -85,6 +87,9 @@ const std::vector<Key>& keys() {
        at(&Config::database, &Database::pool_size)},
       {"database.max_queue", "GATEWAY_DB_MAX_QUEUE", Kind::count, "database jobs waiting before 503",
        at(&Config::database, &Database::max_queue)},
+      {"database.max_queue_wait_ms", "GATEWAY_DB_MAX_QUEUE_WAIT_MS", Kind::millis,
+       "longest wait of a database job for a connection before 503 (0: no limit)",
+       at(&Config::database, &Database::max_queue_wait)},
       {"database.statement_timeout_ms", "GATEWAY_DB_STATEMENT_TIMEOUT_MS", Kind::millis,
        "PostgreSQL statement_timeout", at(&Config::database, &Database::statement_timeout)},
       {"database.connect_timeout_ms", "GATEWAY_DB_CONNECT_TIMEOUT_MS", Kind::millis, "time to open a connection",
@@ -214,7 +219,7 @@ void check(const Config& c) {
   if (c.delivery.max_delay < c.delivery.base_delay) bad("delivery.max_delay_ms", "must be at least delivery.base_delay_ms");
   if (c.delivery.timeout.count() < 100) bad("delivery.timeout_ms", "must be at least 100");
   if (c.delivery.poll_interval.count() < 10) bad("delivery.poll_interval_ms", "must be at least 10");
-  if (c.delivery.lease_seconds * 1000 <= c.delivery.timeout.count())
+  if (std::chrono::seconds(c.delivery.lease_seconds) <= c.delivery.timeout)  // in 64 bits: no overflow
     bad("delivery.lease_seconds", "must be longer than delivery.timeout_ms: a lease outlives its attempt");
   if (c.delivery.batch < 1 || c.delivery.batch > 1000) bad("delivery.batch", "must be between 1 and 1000");
   if (c.delivery.keep_days < 1) bad("delivery.keep_days", "must be at least 1");
@@ -223,7 +228,7 @@ void check(const Config& c) {
   if (c.limits.max_connections < 1) bad("limits.max_connections", "must be at least 1");
   static const char* levels[] = {"trace", "debug", "info", "warn", "error", "off"};
   bool level_ok = false;
-  for (auto* l : levels) level_ok |= c.log_level == l;
+  for (const auto* l : levels) level_ok |= c.log_level == l;
   if (!level_ok) bad("log_level", "must be one of trace, debug, info, warn, error, off");
 }
 

@@ -12,8 +12,8 @@ namespace siao::config {
 using Millis = std::chrono::milliseconds;
 
 struct Limits {
-  std::size_t header_bytes = 16 * 1024;
-  std::size_t body_bytes = 1024 * 1024;
+  std::size_t header_bytes = std::size_t{16} * 1024;
+  std::size_t body_bytes = std::size_t{1024} * 1024;
   Millis read_timeout{10'000};       // a whole request, once its first byte arrived
   Millis idle_timeout{30'000};       // between keep-alive requests
   Millis write_timeout{10'000};
@@ -26,6 +26,7 @@ struct Database {
   std::string url;
   int pool_size = 2;  // each connection commits its own batches: fewer, fuller batches cost fewer commits
   std::size_t max_queue = 4096;  // waiting database jobs before 503
+  Millis max_queue_wait{3'000};   // the longest a job may wait for a connection before 503; 0: no limit
   Millis statement_timeout{5'000};
   Millis connect_timeout{3'000};
   Millis reconnect_interval{250};

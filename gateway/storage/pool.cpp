@@ -30,7 +30,8 @@ bool looks_dead(pqxx::connection& conn) {
 }
 
 bool sqlstate_means_unavailable(const std::string& state) {
-  return state == "57014"                 // query_canceled: statement_timeout
+  return state.empty()                    // raised by libpq itself, not the server: the connection is gone
+         || state == "57014"              // query_canceled: statement_timeout
          || state.rfind("57P", 0) == 0    // admin/crash shutdown, cannot connect now
          || state.rfind("08", 0) == 0     // connection exceptions
          || state == "53300";             // too_many_connections
@@ -61,42 +62,61 @@ void Pool::stop() {
 void Pool::submit(std::unique_ptr<Job> job) {
   std::exception_ptr refused;
   {
-    std::lock_guard lock(mutex_);
-    if (stopping_) refused = std::make_exception_ptr(Unavailable("the gateway is shutting down"));
-    else if (queue_.size() >= options_.max_queue)
-      refused = std::make_exception_ptr(Overloaded("too many database operations waiting"));
-    else queue_.emplace_back(std::move(job), Clock::now());
+    std::unique_lock lock(mutex_);
+    if (!stopping_ && queue_.size() < options_.max_queue) {
+      queue_.emplace_back(std::move(job), Clock::now());
+      lock.unlock();
+      ready_.notify_one();
+      return;
+    }
+    refused = stopping_ ? std::make_exception_ptr(Unavailable("the gateway is shutting down"))
+                        : std::make_exception_ptr(Overloaded("too many database operations waiting"));
   }
-  if (refused) {
-    failures_.fetch_add(1, std::memory_order_relaxed);
-    job->complete(refused);
-    return;
-  }
-  ready_.notify_one();
+  failures_.fetch_add(1, std::memory_order_relaxed);
+  job->complete(refused);
 }
 
 void Pool::worker() {
   std::unique_ptr<pqxx::connection> conn;
-  std::vector<std::unique_ptr<Job>> batch;
+  std::vector<std::unique_ptr<Job>> batch, late;
   while (true) {
     batch.clear();
+    late.clear();
     Clock::time_point queued_at;
-    bool stopping;
+    bool stopping = false;
     {
       std::unique_lock lock(mutex_);
       ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) break;  // stopping, and nothing left to fail
       stopping = stopping_;
-      queued_at = queue_.front().second;
-      batch.push_back(std::move(queue_.front().first));
-      queue_.pop_front();
-      // Batch steps waiting right behind join this one's transaction.
-      if (batch.front()->batch_step())
-        while (batch.size() < options_.max_batch && !queue_.empty() && queue_.front().first->batch_step()) {
-          batch.push_back(std::move(queue_.front().first));
+      // Under overload the queue fills and drains at the database's pace: without a bound on the wait, every
+      // answer would come max_queue operations late. Those that waited too long are refused instead (503), so an
+      // answer comes within max_wait plus one batch. The queue is in arrival order: only its front can be late.
+      if (options_.max_wait.count() > 0 && !stopping) {
+        const auto deadline = Clock::now() - options_.max_wait;
+        while (!queue_.empty() && queue_.front().second < deadline) {
+          late.push_back(std::move(queue_.front().first));
           queue_.pop_front();
         }
+      }
+      if (!queue_.empty()) {
+        queued_at = queue_.front().second;
+        batch.push_back(std::move(queue_.front().first));
+        queue_.pop_front();
+        // Batch steps waiting right behind join this one's transaction.
+        if (batch.front()->batch_step())
+          while (batch.size() < options_.max_batch && !queue_.empty() && queue_.front().first->batch_step()) {
+            batch.push_back(std::move(queue_.front().first));
+            queue_.pop_front();
+          }
+      }
     }
+    if (!late.empty()) {
+      failures_.fetch_add(late.size(), std::memory_order_relaxed);
+      auto refused = std::make_exception_ptr(Overloaded("waited too long for a database connection"));
+      for (auto& job : late) job->complete(refused);
+    }
+    if (batch.empty()) continue;  // every one waiting was late
     auto waited = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - queued_at);
     wait_micros_.fetch_add(static_cast<std::uint64_t>(waited.count()) * batch.size(), std::memory_order_relaxed);
     jobs_.fetch_add(batch.size(), std::memory_order_relaxed);
@@ -135,7 +155,15 @@ struct RerunWithSavepoints {};
 // it. Steps therefore use prepared statements only, under a plain savepoint.
 void Pool::run_batch_once(pqxx::connection& c, const std::vector<BatchStep*>& steps, bool savepoint_every_step) {
   pqxx::work tx(c);
+  // Once a statement has outlived statement_timeout, the database is stalling (a lock held, a server overrun):
+  // the steps left are refused at once, as the one that timed out is, rather than each waiting out a timeout of
+  // its own, which would make a call wait as many timeouts as there are calls before it in the batch.
+  std::exception_ptr stalled;
   for (auto* s : steps) {
+    if (stalled) {
+      s->step_failed(stalled);
+      continue;
+    }
     bool savepoint = savepoint_every_step || !s->reads_only();
     if (savepoint) begin_step(tx);
     try {
@@ -144,9 +172,10 @@ void Pool::run_batch_once(pqxx::connection& c, const std::vector<BatchStep*>& st
       throw;
     } catch (const pqxx::in_doubt_error&) {
       throw;
-    } catch (const pqxx::sql_error&) {
+    } catch (const pqxx::sql_error& e) {
       if (!savepoint) throw RerunWithSavepoints{};  // the transaction is lost: run the batch again
       rollback_step(tx);
+      if (e.sqlstate() == "57014") stalled = std::make_exception_ptr(Unavailable("the database answered too slowly"));
       s->step_failed(std::current_exception());
     } catch (...) {
       // Not an SQL error: the transaction is intact; undo only what the step wrote.
@@ -246,7 +275,7 @@ std::exception_ptr Pool::classify(std::exception_ptr failure, std::unique_ptr<pq
 }
 
 PoolStats Pool::stats() const {
-  std::size_t queued;
+  std::size_t queued = 0;
   {
     std::lock_guard lock(mutex_);
     queued = queue_.size();

@@ -71,6 +71,9 @@ struct PoolOptions {
   std::chrono::milliseconds connect_timeout{3000};
   std::chrono::milliseconds reconnect_interval{250};
   std::size_t max_batch = 64;
+  // The longest an operation may wait for a connection; past it, it is refused with Overloaded rather than run
+  // late. 0: no limit.
+  std::chrono::milliseconds max_wait{0};
 };
 
 struct PreparedStatement {
