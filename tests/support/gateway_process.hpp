@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace siao::test {
 
@@ -30,6 +31,7 @@ struct GatewayOptions {
   std::map<std::string, std::string> env;    // extra GATEWAY_* settings
   std::string verb = "serve";
   bool wait_healthy = true;
+  int http_port = 0;                         // 0: a free one; given, to restart on the same port
 };
 
 class GatewayProcess {
