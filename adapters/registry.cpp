@@ -5,7 +5,7 @@
 namespace siao::adapters {
 
 void Registry::add(std::string name, Factory factory) {
-  if (factories_.count(name)) throw std::logic_error("two adapters named " + name);
+  if (factories_.contains(name)) throw std::logic_error("two adapters named " + name);
   factories_.emplace(std::move(name), std::move(factory));
 }
 

@@ -4,6 +4,8 @@
 # receives every event on a loopback receiver (bench/webhook_receiver.py);
 # then waits until every event is delivered. Prints events written,
 # delivered per second, and the lag from commit to arrival (p50, p99, max).
+# BENCH_RATE=N paces the creates at about N/s (wrk's delay, per connection)
+# instead of as fast as the gateway takes them: the lag of a steady load.
 set -euo pipefail
 # shellcheck source=bench/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -21,6 +23,10 @@ trap 'kill $receiver 2>/dev/null || true' EXIT
 bench_setup
 trap 'kill $receiver 2>/dev/null || true; bench_stop' EXIT
 bench_probe_create
+if [ -n "${BENCH_RATE:-}" ]; then
+  export BENCH_DELAY_MS=$(( connections * 1000 / BENCH_RATE ))
+  echo "creates paced at about $BENCH_RATE/s ($connections connections, ${BENCH_DELAY_MS} ms between requests)"
+fi
 start=$(date +%s.%N)
 wrk -t"$threads" -c"$connections" -d"${duration}s" -s "$SIAO_ROOT/bench/lua/create_household.lua" \
   "http://$BENCH_HTTP_LISTEN" | grep -E "Requests/sec|requests in"

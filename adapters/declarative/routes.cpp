@@ -97,7 +97,7 @@ class Compiler {
       if (is_param(s) && !params.emplace(param_name(s)).second)
         add(at + "/path", "names the parameter " + std::string(param_name(s)) + " twice");
     for (const auto& s : split(out.canonical_target))
-      if (is_param(s) && !params.count(param_name(s)))
+      if (is_param(s) && !params.contains(param_name(s)))
         add(at + "/canonical/target", "uses {" + std::string(param_name(s)) + "}, which the path does not have");
 
     if (const auto found = r.FindMember("resolve"); found != r.MemberEnd()) {
@@ -106,7 +106,7 @@ class Compiler {
         const auto& k = found->value[i];
         const auto k_at = json::pointer_append(at + "/resolve", i);
         KeyParam key{text(k["param"]), text(k["kind"]), optional_text(k, "answer")};
-        if (!params.count(key.param)) add(k_at + "/param", "the path has no parameter " + key.param);
+        if (!params.contains(key.param)) add(k_at + "/param", "the path has no parameter " + key.param);
         if (!resolved.insert(key.param).second) add(k_at + "/param", key.param + " is resolved twice");
         pointer(key.answer, k_at + "/answer");
         out.resolve.push_back(std::move(key));

@@ -97,7 +97,8 @@ std::vector<Route> routes() {
 
 }  // namespace
 
-void register_routes(http::Router& router, const api::ApiContext& api, std::shared_ptr<const Services> services) {
+void register_routes(http::Router& router, const api::ApiContext& api,
+                     const std::shared_ptr<const Services>& services) {
   for (const auto& route : routes()) {
     auto work = [services, handler = route.handler](pqxx::transaction_base& tx, audit::Exchange& ex) {
       return handler(*services, tx, ex);

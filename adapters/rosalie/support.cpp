@@ -83,7 +83,9 @@ std::string text_of(const rapidjson::Value& value) {
   return resources::json_text([&](resources::JsonWriter& w) { value.Accept(w); });
 }
 
-std::string_view view(const rapidjson::Value& v) { return {v.GetString(), v.GetStringLength()}; }
+std::string_view view(const rapidjson::Value& string_value) {
+  return {string_value.GetString(), string_value.GetStringLength()};
+}
 
 std::string_view string_at(const rapidjson::Value& object, const char* name) {
   if (!object.IsObject()) return {};

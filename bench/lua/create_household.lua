@@ -12,6 +12,9 @@
 --                       households (default: no limit, the measured run)
 --   BENCH_IDS_FILE      with BENCH_CREATE_PER_THREAD, write the id of each
 --                       created household to BENCH_IDS_FILE.<thread>, one a line
+--   BENCH_DELAY_MS      each connection waits this long before each request:
+--                       a paced load of about connections * 1000 / delay
+--                       requests/s instead of as many as the gateway takes
 
 local counter = 0
 
@@ -104,5 +107,12 @@ if os.getenv("BENCH_CREATE_PER_THREAD") then
       if ids_out then ids_out:flush() end
       wrk.thread:stop()
     end
+  end
+end
+
+local pause = tonumber(os.getenv("BENCH_DELAY_MS") or "")
+if pause then
+  function delay()
+    return pause
   end
 end

@@ -6,7 +6,7 @@ namespace siao::app {
 
 // Builds the gateway's parts in dependency order, serves until SIGTERM/SIGINT,
 // drains, and tears them down in reverse. Returns the process exit code.
-int serve(const config::Config& config, const adapters::Registry& adapters);
+int serve(const config::Config& cfg, const adapters::Registry& adapter_registry);
 
 
 }  // namespace siao::app

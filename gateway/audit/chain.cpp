@@ -150,6 +150,7 @@ std::vector<std::string> subjects_of(const Exchange& ex) {
   std::sort(persons.begin(), persons.end());
   persons.erase(std::unique(persons.begin(), persons.end()), persons.end());
   std::vector<std::string> out;
+  out.reserve(persons.size());
   for (auto id : persons) out.push_back(person_subject(id));
   if (out.empty()) out.push_back("period:" + ex.now().substr(0, 7));
   return out;
@@ -208,14 +209,14 @@ void Trail::append(pqxx::transaction_base& tx, const std::vector<storage::BatchS
   // (a read without query names persons but keeps nothing of theirs).
   SubjectKeys keys;
   std::string new_keys = "[";
-  for (auto* step : steps)
+  for (auto* step : steps)  // cppcheck-suppress constVariable ; the exchange is written to below
     if (auto* ex = dynamic_cast<Exchange*>(step)) {
       pending.push_back({ex, subjects_of(*ex), kept_headers(ex->received()), canonical_json(*ex),
                          events::pending_events(*ex)});
       for (const auto& v : ex->versions())
         if (v.kind == "person" && v.record.version == 1) {  // created by this exchange
           auto subject = person_subject(v.id);
-          if (keys.count(subject)) continue;
+          if (keys.contains(subject)) continue;
           auto [key, wrapped] = keys_.create(subject);
           keys.emplace(subject, std::move(key));
           if (new_keys.size() > 1) new_keys += ',';
@@ -228,7 +229,7 @@ void Trail::append(pqxx::transaction_base& tx, const std::vector<storage::BatchS
   for (const auto& p : pending)
     if (p.seals())
       for (const auto& s : p.subjects)
-        if (!keys.count(s)) known.push_back(s);
+        if (!keys.contains(s)) known.push_back(s);
   std::sort(known.begin(), known.end());
   known.erase(std::unique(known.begin(), known.end()), known.end());
 

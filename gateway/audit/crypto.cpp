@@ -23,6 +23,9 @@ constexpr std::size_t kNonce = 12, kTag = 16;
 
 struct CipherCtx {
   EVP_CIPHER_CTX* p = EVP_CIPHER_CTX_new();
+  CipherCtx() = default;
+  CipherCtx(const CipherCtx&) = delete;  // one owner frees it
+  CipherCtx& operator=(const CipherCtx&) = delete;
   ~CipherCtx() { EVP_CIPHER_CTX_free(p); }
 };
 
@@ -102,7 +105,7 @@ std::string hkdf_sha256(std::string_view ikm, std::string_view salt, std::string
   return out;
 }
 
-std::string base64(std::string_view data) { return util::base64(data); }
+std::string base64(std::string_view bytes) { return util::base64(bytes); }
 
 std::optional<std::string> unbase64(std::string_view text) {
   if (text.size() % 4 != 0) return std::nullopt;
@@ -137,7 +140,7 @@ std::optional<std::string> unhex(std::string_view text) {
 Signer Signer::from_file(const std::string& path, bool create) {
   if (FILE* f = std::fopen(path.c_str(), "r")) {
     EVP_PKEY* key = PEM_read_PrivateKey(f, nullptr, nullptr, nullptr);
-    std::fclose(f);
+    (void)std::fclose(f);  // read only: nothing is lost when closing fails
     if (!key || EVP_PKEY_get_id(key) != EVP_PKEY_ED25519) {
       EVP_PKEY_free(key);
       throw std::runtime_error(path + ": not an Ed25519 private key in PEM");
@@ -153,7 +156,7 @@ Signer Signer::from_file(const std::string& path, bool create) {
   ::umask(old);
   if (!f) throw std::runtime_error(path + ": cannot be created");
   bool ok = PEM_write_PrivateKey(f, key, nullptr, nullptr, 0, nullptr, nullptr) == 1;
-  std::fclose(f);
+  ok = std::fclose(f) == 0 && ok;  // closing flushes: a full disk shows here
   if (!ok) throw std::runtime_error(path + ": cannot be written");
   return signer;
 }
@@ -182,8 +185,8 @@ std::string Signer::sign_hex(std::string_view message) const {
 }
 
 bool ed25519_verify(std::string_view public_key_hex, std::string_view message, std::string_view signature_hex) {
-  auto raw = unhex(public_key_hex);
-  auto sig = unhex(signature_hex);
+  const auto raw = unhex(public_key_hex);
+  const auto sig = unhex(signature_hex);
   if (!raw || raw->size() != 32 || !sig || sig->size() != 64) return false;
   std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
       EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, bytes(*raw), raw->size()), EVP_PKEY_free);
@@ -201,7 +204,7 @@ std::string ed25519_public_key_hex_of_pem(const std::string& path) {
     std::rewind(f);
     key = PEM_read_PrivateKey(f, nullptr, nullptr, nullptr);
   }
-  std::fclose(f);
+  (void)std::fclose(f);  // read only: nothing is lost when closing fails
   std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> owned(key, EVP_PKEY_free);
   if (!key || EVP_PKEY_get_id(key) != EVP_PKEY_ED25519) throw std::runtime_error(path + ": not an Ed25519 key in PEM");
   unsigned char raw[32];

@@ -28,6 +28,8 @@ class Signer {
   static Signer from_file(const std::string& path, bool create);
   Signer(Signer&&) noexcept;
   Signer& operator=(Signer&&) noexcept;
+  Signer(const Signer&) = delete;  // one owner frees the key
+  Signer& operator=(const Signer&) = delete;
   ~Signer();
 
   std::string public_key_hex() const;  // the raw 32 bytes, in hex

@@ -36,10 +36,10 @@ struct LoggedRecord {
 // A time as the database gives `at AT TIME ZONE 'UTC'`, as RFC 3339 with milliseconds (what the hash covers).
 class RfcTime {
  public:
-  std::string_view of(std::string_view utc_timestamp);  // valid while this object lives
+  std::string_view of(std::string_view t);  // valid while this object lives
 
  private:
-  char text_[24];
+  char text_[24] = {};
 };
 
 // The select list that record_from_row reads, in its order: "SELECT " + kRecordColumns + " FROM audit_exchanges ...".

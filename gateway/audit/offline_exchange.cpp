@@ -61,7 +61,7 @@ http::Response run_offline_exchange(const config::Config& cfg, const OfflineCall
 
   std::exception_ptr failure;
   net::io_context ioc;
-  net::co_spawn(ioc, run_batched(pool, exchange), [&failure](std::exception_ptr e) { failure = e; });
+  net::co_spawn(ioc, run_batched(pool, exchange), [&failure](std::exception_ptr e) { failure = std::move(e); });
   ioc.run();
   pool.stop();
   if (failure) std::rethrow_exception(failure);

@@ -241,7 +241,7 @@ std::int64_t rewrite_snapshots(pqxx::transaction_base& tx, std::string_view kind
                         std::string(kind), ids_json(chunk))) {
       auto id = row[0].as<std::int64_t>();
       std::string_view before(row[2].c_str(), row[2].size());
-      auto after = anonymised_snapshot(kind, before, persons, whole.count(id) > 0);
+      auto after = anonymised_snapshot(kind, before, persons, whole.contains(id));
       if (after == before) continue;
       w.StartObject();
       put(w, "id");
@@ -316,7 +316,7 @@ std::string anonymised_snapshot(std::string_view kind, std::string_view snapshot
   } else if (kind == "household") {
     if (auto m = d.FindMember("members"); m != d.MemberEnd() && m->value.IsArray())
       for (auto& member : m->value.GetArray())
-        if (whole_household || persons.count(id_of(member))) anonymise_person(member, a);
+        if (whole_household || persons.contains(id_of(member))) anonymise_person(member, a);
   } else if (kind == "request") {
     anonymise_request(d);
   }
@@ -351,10 +351,11 @@ void anonymise(pqxx::transaction_base& tx, RetentionReport& report, const Retent
   load_keys(tx, report);
   report.clear_records = count_clear_records(tx, report);
   if (report.households.empty()) {
-    report.idempotency_answers_deleted =
+    const auto deleted =
         tx.exec_params0("DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $1::int)",
                         policy.idempotency_retention_hours)
             .affected_rows();
+    report.idempotency_answers_deleted = static_cast<std::int64_t>(deleted);
     return;
   }
 
@@ -384,13 +385,14 @@ void anonymise(pqxx::transaction_base& tx, RetentionReport& report, const Retent
   std::vector<std::int64_t> all(households);
   all.insert(all.end(), persons.begin(), persons.end());
   all.insert(all.end(), requests.begin(), requests.end());
-  report.idempotency_answers_deleted =
+  const auto deleted =
       tx.exec_params0(
             "DELETE FROM idempotency_keys k WHERE k.created_at < now() - make_interval(hours => $1::int) "
             "OR EXISTS (SELECT 1 FROM json_array_elements_text($2::json) AS i(id) "
             "WHERE position(i.id IN k.body) > 0)",
             policy.idempotency_retention_hours, ids_json(all))
           .affected_rows();
+  report.idempotency_answers_deleted = static_cast<std::int64_t>(deleted);
 
   for (const auto& h : report.households) {
     ex.touched("household", h.household.id, h.household.version, true);

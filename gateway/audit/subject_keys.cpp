@@ -101,7 +101,7 @@ SubjectKeys KeyRing::obtain(pqxx::transaction_base& tx, const std::vector<std::s
     out.emplace(std::move(subject), std::move(key));
   }
   for (const auto& s : subjects)
-    if (!out.count(s)) throw std::runtime_error("audit key of " + s + " could not be obtained");
+    if (!out.contains(s)) throw std::runtime_error("audit key of " + s + " could not be obtained");
   return out;
 }
 

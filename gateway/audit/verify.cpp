@@ -144,8 +144,8 @@ VerifyResult ChainVerifier::finish(std::optional<std::pair<std::int64_t, std::st
       return result_;
     }
   }
-  result_.anchored = first_seq_ <= 1 || checkpoints_.count(first_seq_ - 1) > 0;
-  if (first_seq_ > 1 && checkpoints_.count(first_seq_ - 1) && checkpoints_[first_seq_ - 1].hash != first_prev_hash_)
+  result_.anchored = first_seq_ <= 1 || checkpoints_.contains(first_seq_ - 1);
+  if (first_seq_ > 1 && checkpoints_.contains(first_seq_ - 1) && checkpoints_[first_seq_ - 1].hash != first_prev_hash_)
     broken(first_seq_, "its link does not name the hash the checkpoint before it signed");
   return result_;
 }
@@ -193,8 +193,9 @@ VerifyResult verify_database(const std::string& url, const std::string& trusted_
   std::atomic<std::size_t> next{0};
   std::vector<std::exception_ptr> errors(static_cast<std::size_t>(std::max(1, workers)));
   std::vector<std::thread> threads;
-  for (std::size_t w = 0; w < errors.size(); ++w)
-    threads.emplace_back([&, w] {
+  threads.reserve(errors.size());
+  for (auto& error : errors)
+    threads.emplace_back([&, failure = &error] {
       try {
         pqxx::connection c(url);
         pqxx::read_transaction tx(c);
@@ -207,7 +208,7 @@ VerifyResult verify_database(const std::string& url, const std::string& trusted_
           spans[i] = part.span();
         }
       } catch (...) {
-        errors[w] = std::current_exception();
+        *failure = std::current_exception();
         next = spans_count;  // the others stop too
       }
     });

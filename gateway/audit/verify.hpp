@@ -43,7 +43,7 @@ class ChainVerifier {
 
   void add_checkpoint(Checkpoint c);  // any time before finish()
   void add(const LoggedRecord& record);  // in seq order; ignored once broken
-  void add(const RecordFields& fields, std::string_view prev_hash, std::string_view hash);
+  void add(const RecordFields& r, std::string_view prev_hash, std::string_view hash);
   Span span() const;                     // of the records added so far
   void add_span(const Span& span);       // the next run of records, verified by another ChainVerifier
   // `head`: the chain head the database holds (seq, hash), when verifying the database.

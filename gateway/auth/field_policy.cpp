@@ -229,9 +229,9 @@ void check_members(const FieldPolicy& policy, const rapidjson::Value& members, s
 
 FieldPolicy::FieldPolicy(FieldRules household, FieldRules person, FieldRules request)
     : rules_{std::move(household), std::move(person), std::move(request)} {
-  for (const auto& rules : rules_) {
-    restricts_reads_ = restricts_reads_ || rules.readable.has_value();
-    restricts_writes_ = restricts_writes_ || rules.writable.has_value();
+  for (const auto& kind_rules : rules_) {
+    restricts_reads_ = restricts_reads_ || kind_rules.readable.has_value();
+    restricts_writes_ = restricts_writes_ || kind_rules.writable.has_value();
   }
 }
 

@@ -27,6 +27,8 @@ class Quota {
     explicit Ticket(Quota* q) : quota_(q) {}
     Ticket(Ticket&& o) noexcept : quota_(o.quota_) { o.quota_ = nullptr; }
     Ticket& operator=(Ticket&& o) noexcept;
+    Ticket(const Ticket&) = delete;  // one ticket, one slot released
+    Ticket& operator=(const Ticket&) = delete;
     ~Ticket();
 
    private:

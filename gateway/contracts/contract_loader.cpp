@@ -306,6 +306,7 @@ std::vector<Contract> load_contract_dir(const fs::path& dir, const json::SchemaS
   if (!all_problems.empty()) throw ContractError(std::move(all_problems));
 
   std::vector<Contract> out;
+  out.reserve(loaded.size());
   for (auto& l : loaded) out.push_back(std::move(l.contract));
   return out;
 }

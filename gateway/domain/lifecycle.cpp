@@ -144,7 +144,7 @@ std::vector<std::string_view> allowed_targets(RequestKind kind, std::string_view
   if (!is_status(kind, from)) return targets;
   for (const auto& rule : kRules)
     if (rule.kind == kind && rule.from == from) targets.push_back(rule.to);
-  if (is_open(from)) targets.push_back("cancelled");
+  if (is_open(from)) targets.emplace_back("cancelled");
   return targets;
 }
 

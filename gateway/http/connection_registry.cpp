@@ -1,5 +1,7 @@
 #include "gateway/http/connection_registry.hpp"
 
+#include <utility>
+
 namespace siao::http {
 
 std::uint64_t ConnectionRegistry::add(Entry entry) {

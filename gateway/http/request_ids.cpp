@@ -25,15 +25,17 @@ std::string random_hex(std::size_t bytes) {
   return util::to_hex(raw, bytes);
 }
 
-std::optional<std::string> trace_id_of(std::string_view tp) {
+std::optional<std::string> trace_id_of(std::string_view traceparent) {
   // version "-" trace-id(32) "-" parent-id(16) "-" flags(2); later versions may append fields.
-  if (tp.size() < 55 || tp[2] != '-' || tp[35] != '-' || tp[52] != '-') return std::nullopt;
-  auto version = tp.substr(0, 2), trace = tp.substr(3, 32), parent = tp.substr(36, 16), flags = tp.substr(53, 2);
+  if (traceparent.size() < 55 || traceparent[2] != '-' || traceparent[35] != '-' || traceparent[52] != '-')
+    return std::nullopt;
+  auto version = traceparent.substr(0, 2), trace = traceparent.substr(3, 32);
+  auto parent = traceparent.substr(36, 16), flags = traceparent.substr(53, 2);
   if (!is_lower_hex(version) || version == "ff" || !is_lower_hex(trace) || !is_lower_hex(parent) ||
       !is_lower_hex(flags) || all_zero(trace) || all_zero(parent))
     return std::nullopt;
-  if (version == "00" && tp.size() != 55) return std::nullopt;
-  if (tp.size() > 55 && tp[55] != '-') return std::nullopt;  // later versions append "-..."
+  if (version == "00" && traceparent.size() != 55) return std::nullopt;
+  if (traceparent.size() > 55 && traceparent[55] != '-') return std::nullopt;  // later versions append "-..."
   return std::string(trace);
 }
 

@@ -5,7 +5,7 @@
 #include <memory>
 #include <string>
 
-typedef struct ssl_st SSL;
+using SSL = struct ssl_st;
 
 namespace boost::asio::ssl {
 class context;

@@ -133,7 +133,7 @@ class Explainer {
     if (!done()) found.push_back({at.order, {at.pointer, std::move(message)}});
   }
 
-  std::string message_or(const Value& schema, std::string fallback) const {
+  static std::string message_or(const Value& schema, std::string fallback) {
     const Value* custom = member(schema, "x-message");
     return custom ? std::string(name_of(*custom)) : std::move(fallback);
   }

@@ -141,7 +141,7 @@ class Linter {
       fail("pattern needs maxLength of at most " + std::to_string(kMaxPatternInput) + " beside it");
     }
     const std::string text(name_of(v));
-    if (regexes_.count(text)) return;
+    if (regexes_.contains(text)) return;
     try {
       regexes_.emplace(text, std::regex(text));
     } catch (const std::regex_error& e) {

@@ -39,7 +39,7 @@ spdlog::level::level_enum to_spdlog(Level l) {
 // The members after "time" and "level": the pattern wraps them into one object.
 template <class Fill>
 void emit(spdlog::level::level_enum level, Fill&& fill) {
-  auto logger = spdlog::default_logger_raw();
+  auto* logger = spdlog::default_logger_raw();
   if (!logger->should_log(level)) return;
   thread_local rapidjson::StringBuffer buffer;
   buffer.Clear();

@@ -16,9 +16,9 @@ std::string at(const char* array, std::size_t i, const char* member) {
 CodeList CodeList::build(const rapidjson::Value& doc, std::vector<Problem>& problems) {
   CodeList list;
   list.id_ = text(doc["id"]);
-  const auto& entries = doc["entries"];
-  for (rapidjson::SizeType i = 0; i < entries.Size(); ++i) {
-    Entry entry{text(entries[i]["partner"]), text(entries[i]["siao"])};
+  const auto& listed = doc["entries"];
+  for (rapidjson::SizeType i = 0; i < listed.Size(); ++i) {
+    Entry entry{text(listed[i]["partner"]), text(listed[i]["siao"])};
     if (!list.to_siao_.emplace(entry.partner, entry.siao).second)
       problems.push_back({at("entries", i, "partner"), "\"" + entry.partner + "\" is listed twice: entries must be one to one"});
     if (!list.to_partner_.emplace(entry.siao, entry.partner).second)

@@ -32,8 +32,8 @@ int precision(const domain::PartialDate& d) { return d.month == 0 ? 4 : d.day ==
 // YYYYMMDD as digits; only the first precision() are meaningful.
 std::array<char, 8> digits(const domain::PartialDate& d) {
   std::array<char, 8> out{};
-  int values[3] = {d.year, d.month, d.day};
-  int widths[3] = {4, 2, 2};
+  const int values[3] = {d.year, d.month, d.day};
+  const int widths[3] = {4, 2, 2};
   std::size_t at = 0;
   for (int f = 0; f < 3; ++f) {
     int v = values[f];

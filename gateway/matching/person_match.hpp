@@ -36,7 +36,7 @@ struct BlockingKeys {
 BlockingKeys blocking_keys(const PersonFields& p);
 
 struct Score {
-  double similarity;                 // 0..1
+  double similarity = 0;             // 0..1
   std::vector<std::string> matched;  // which of "lastName", "firstNames", "birthDate" agreed (API field names), in that order
 };
 

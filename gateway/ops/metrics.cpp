@@ -38,7 +38,7 @@ void Histogram::render(PromText& out, std::string_view name, std::string_view la
 }
 
 void Metrics::register_route(std::string_view pattern) {
-  if (index_.count(pattern)) return;
+  if (index_.contains(pattern)) return;
   auto stats = std::make_unique<RouteStats>();
   stats->pattern = std::string(pattern);
   index_.emplace(stats->pattern, stats.get());

@@ -73,7 +73,7 @@ void store_idempotency_key(pqxx::transaction_base& tx, const std::string& client
 }
 
 std::int64_t purge_idempotency_keys(pqxx::transaction_base& tx, int retention_hours) {
-  return tx.exec_prepared0("idempotency_purge", retention_hours).affected_rows();
+  return static_cast<std::int64_t>(tx.exec_prepared0("idempotency_purge", retention_hours).affected_rows());
 }
 
 }  // namespace siao::storage

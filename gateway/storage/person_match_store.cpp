@@ -96,12 +96,13 @@ long long backfill_match_keys(const std::string& url) {
       after = row[0].as<std::int64_t>();
     }
     keys += ']';
-    done += tx.exec_params(
-                  "UPDATE persons p SET match_keys = ARRAY(SELECT json_array_elements_text(r.keys)) "
-                  "FROM json_to_recordset($1::json) AS r(id bigint, version integer, keys json) "
-                  "WHERE p.id = r.id AND p.version = r.version AND cardinality(p.match_keys) = 0",
-                  keys)
-                .affected_rows();
+    const auto updated =
+        tx.exec_params("UPDATE persons p SET match_keys = ARRAY(SELECT json_array_elements_text(r.keys)) "
+                       "FROM json_to_recordset($1::json) AS r(id bigint, version integer, keys json) "
+                       "WHERE p.id = r.id AND p.version = r.version AND cardinality(p.match_keys) = 0",
+                       keys)
+            .affected_rows();
+    done += static_cast<long long>(updated);
     tx.commit();
   }
   return done;

@@ -4,7 +4,6 @@
 // what commits together. Every statement is a prepared one.
 #include <cstdint>
 #include <optional>
-#include <pqxx/field>
 #include <pqxx/transaction>
 #include <string>
 #include <vector>

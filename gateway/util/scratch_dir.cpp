@@ -1,6 +1,6 @@
 #include "gateway/util/scratch_dir.hpp"
 
-#include <stdlib.h>
+#include <cstdlib>
 
 #include <stdexcept>
 

@@ -226,3 +226,44 @@ TEST_CASE("batched steps share a transaction: a failing step is undone alone, re
   pqxx::nontransaction t(c);
   CHECK(t.exec("SELECT string_agg(n::text, ',' ORDER BY n) FROM marks")[0][0].as<std::string>() == "1,2");
 }
+
+TEST_CASE("a statement timeout in a batch refuses the steps after it at once - those before keep their outcome") {
+  TestDatabase db;
+  auto o = options(db.url(), 1);
+  o.statement_timeout = std::chrono::milliseconds(500);
+  Pool pool(o, {{"block", "SELECT 1 FROM pg_sleep(0.3)"}, {"stall", "SELECT 1 FROM pg_sleep(5)"}, {"one", "SELECT 1"},
+                {"echo", "SELECT $1::int"}});
+  // Hold the only worker so that the next steps queue up and run as one batch.
+  ProbeStep blocker("block", true);
+  ProbeStep before("one", false);
+  ProbeStep stalled("stall", false);
+  ProbeStep after("one", false);
+  net::io_context ioc;
+  std::vector<std::future<void>> done;
+  done.push_back(net::co_spawn(ioc, pool.run_batched(blocker), net::use_future));
+  std::thread runner([&] { ioc.run(); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  net::io_context ioc2;
+  for (auto* s : {&before, &stalled, &after}) done.push_back(net::co_spawn(ioc2, pool.run_batched(*s), net::use_future));
+  ioc2.run();
+  runner.join();
+  for (auto& d : done) d.get();
+  CHECK(before.value == 1);
+  CHECK(stalled.failed);
+  CHECK(after.failed);      // refused, as the stalled one: the database is stalling
+  CHECK(after.value == -1); // without running
+  CHECK(pool.stats().batches == 2);
+  CHECK(run_coroutine(select_int(pool, 5)) == 5);
+}
+
+TEST_CASE("an SQL error without SQLSTATE - libpq's own on a lost connection - is Unavailable") {
+  TestDatabase db;
+  Pool pool(options(db.url(), 1), kStatements);
+  auto lost = [&]() -> net::awaitable<void> {
+    co_await pool.run([](pqxx::connection&) -> void {
+      throw pqxx::sql_error("server closed the connection unexpectedly", "SELECT 1", nullptr);
+    });
+  };
+  CHECK_THROWS_AS(run_coroutine(lost()), Unavailable);
+  CHECK(run_coroutine(select_int(pool, 7)) == 7);  // on a new connection
+}

@@ -206,7 +206,7 @@ TEST_CASE("audit api: one exchange in full - opened for auditor and back-office 
   auto created = record_id(g, "route = '/api/v2/households' AND method = 'POST'");
   auto searched = record_id(g, "route = '/api/v2/households' AND method = 'GET'");
 
-  for (auto* who : {"auditor", "siao-backoffice"}) {
+  for (const auto* who : {"auditor", "siao-backoffice"}) {
     CAPTURE(who);
     ApiClient api(g.port(), std::string(who) == "auditor" ? kAuditorKey : kBackofficeKey);
     auto full = api.get(kExchanges + "/" + created);
@@ -303,7 +303,7 @@ TEST_CASE("audit api: contracts without audit scopes are refused with 403 - the 
   auto backoffice = g.backoffice();
   auto s = seed(backoffice, "93");
   const auto created = record_id(g, "route = '/api/v2/households' AND method = 'POST'");
-  for (auto* key : {kSamplePartnerKey, kRosalieKey}) {
+  for (const auto* key : {kSamplePartnerKey, kRosalieKey}) {
     ApiClient api(g.port(), key);
     for (const auto& target : {kExchanges, kExchanges + "?client=siao-backoffice", kExchanges + "/" + created,
                                "/api/v2/persons/" + s.head + "/disclosures"}) {

@@ -12,6 +12,7 @@
 #include "gateway/audit/export.hpp"
 #include "gateway/audit/log_reader.hpp"
 #include "gateway/audit/verify.hpp"
+#include "gateway/util/scratch_dir.hpp"
 #include "tests/e2e/v2_fixture.hpp"
 
 using namespace siao::test;
@@ -155,9 +156,8 @@ TEST_CASE("audit log: checkpoints are signed every N records and verify") {
   CHECK(r.checked == 7);
   CHECK(r.checkpoints == 1);
   // A checkpoint signed by another key is not trusted.
-  auto path = std::string(std::tmpnam(nullptr)) + ".pem";
-  auto other = siao::audit::crypto::Signer::from_file(path, true);
-  std::remove(path.c_str());
+  const siao::util::ScratchDir dir("siao-audit-test");
+  auto other = siao::audit::crypto::Signer::from_file((dir.path() / "other.pem").string(), true);
   auto hash = [&] {
     pqxx::connection c(g.db.url());
     pqxx::nontransaction t(c);
@@ -235,11 +235,11 @@ TEST_CASE("audit verify over HTTP and from the command line") {
 
 TEST_CASE("audit export: verifies on its own - a changed byte or a removed record is found") {
   AuditedGateway g;
-  auto file = std::string(std::tmpnam(nullptr)) + ".ndjson";
+  const siao::util::ScratchDir dir("siao-audit-test");
+  const auto file = (dir.path() / "export.ndjson").string();
   auto exported = g.cli({"audit", "export", "--from", "2000-01-01T00:00:00Z", "--to", "2100-01-01T00:00:00Z", "--out", file});
   REQUIRE_MESSAGE(exported.exit_code == 0, exported.output);
   auto text = read_file(file);
-  std::remove(file.c_str());
   CHECK(text.find("QUENTAL") == std::string::npos);
   // Header, the checkpoint at 5, seven records, the checkpoint signed for the last one.
   std::vector<std::string> lines;
@@ -259,14 +259,13 @@ TEST_CASE("audit export: verifies on its own - a changed byte or a removed recor
   CHECK(whole.checkpoints == 2);
   CHECK(whole.anchored);
   // Through the command line too, with the public key given.
-  auto pem = std::string(std::tmpnam(nullptr)) + ".ndjson";
+  const auto pem = (dir.path() / "copy.ndjson").string();
   {
     std::ofstream out(pem);
     out << text;
   }
   auto offline = run_gateway({"audit", "verify", "--file", pem, "--public-key", kAuditSigningKeyFile}, {});
   CHECK_MESSAGE(offline.exit_code == 0, offline.output);
-  std::remove(pem.c_str());
 
   auto changed = lines;
   auto& line = changed[4];  // record 3

@@ -54,7 +54,7 @@ void send_rosalie_samples(RosalieGateway& g) {
 }
 
 // v2 traffic: creations, a patch, a refused body, reads.
-void send_v2_traffic(RosalieGateway& g) {
+void send_v2_traffic(const RosalieGateway& g) {
   auto partner = g.backoffice();
   auto created = partner.post("/api/v2/households",
                               household_body("93", {person_json("head", "Martin", "female", "1985-04-12"),

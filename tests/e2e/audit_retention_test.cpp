@@ -108,7 +108,7 @@ struct Retention {
 
   // As the database's owner: the household, the persons whose household it is, its requests and every version
   // of them, three years back. The versions' guard (migration 0008) is lifted for this alone.
-  void make_old(const std::string& household) {
+  void make_old(const std::string& household) const {
     pqxx::connection conn(db.url());
     pqxx::work tx(conn);
     tx.exec("ALTER TABLE resource_versions DISABLE TRIGGER resource_versions_immutable");

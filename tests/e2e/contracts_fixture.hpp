@@ -5,12 +5,12 @@
 // clocks for the tests that measure.
 #include <doctest/doctest.h>
 #include <rapidjson/document.h>
-#include <stdlib.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cctype>
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -294,7 +294,7 @@ double timed_ms(F&& f) {
 inline double percentile(std::vector<double> values, double p) {
   if (values.empty()) return 0;
   std::sort(values.begin(), values.end());
-  auto rank = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1) + 0.5);
+  auto rank = static_cast<std::size_t>(std::llround(p * static_cast<double>(values.size() - 1)));
   return values[std::min(rank, values.size() - 1)];
 }
 

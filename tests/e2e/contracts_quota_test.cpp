@@ -46,7 +46,7 @@ TEST_CASE("contracts: over its maximum in flight a client gets 429 too-many-in-f
   g.start();
   auto backoffice = g.backoffice();
   auto s = seed(backoffice, "93");
-  const auto target = "/api/v2/households?territory=93";
+  const auto* const target = "/api/v2/households?territory=93";
 
   constexpr int kThreads = 16, kEach = 3;
   std::vector<std::unique_ptr<ApiClient>> clients;

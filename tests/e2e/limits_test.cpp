@@ -3,6 +3,7 @@
 #include <rapidjson/document.h>
 
 #include <thread>
+#include <vector>
 
 #include "tests/support/gateway_process.hpp"
 #include "tests/support/http_client.hpp"
@@ -33,7 +34,7 @@ TEST_CASE("malformed HTTP gets 400 and the connection is closed") {
 TEST_CASE("headers over the limit get 431") {
   GatewayProcess gw({});
   HttpClient client(gw.http_port());
-  client.send_raw("GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20 * 1024, 'a') + "\r\n\r\n");
+  client.send_raw("GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(std::size_t{20} * 1024, 'a') + "\r\n\r\n");
   auto r = client.read_response();
   CHECK(r.status == 431);
   CHECK(problem_type(r) == "/problems/headers-too-large");

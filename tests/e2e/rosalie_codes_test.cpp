@@ -72,7 +72,8 @@ TEST_CASE("rosalie: every compositionFamiliale code is read as SIAO derives it")
       {"GM", {minor("a", "DEM"), minor("b", "AUM")}},
       {"CAE", {adult("a", "F", "DEM"), adult("b", "M", "CJT"), minor("c", "ENF")}},
   };
-  for (const auto& [code, personnes] : shapes) {
+  for (const auto& [shape_code, personnes] : shapes) {
+    const std::string& code = shape_code;  // not a structured binding: CAPTURE's lambda reads it (clang < 16)
     CAPTURE(code);
     auto family = personnes;
     for (auto& p : family) p.id = code + "-" + p.id;
@@ -96,8 +97,9 @@ TEST_CASE("rosalie: every typeDemande - typesDispositifs and statutDemande code 
   }
   rosalie_list += "]";
   siao_list += "]";
-  for (const auto& [type, kind] : std::vector<std::pair<std::string, std::string>>{{"URG", "emergency"},
-                                                                                  {"INS", "insertion"}}) {
+  for (const auto& [type_code, kind] : std::vector<std::pair<std::string, std::string>>{{"URG", "emergency"},
+                                                                                       {"INS", "insertion"}}) {
+    const std::string& type = type_code;  // not a structured binding: CAPTURE's lambda reads it (clang < 16)
     CAPTURE(type);
     const auto key = "D-" + type;
     auto created = rosalie.post(kDemandes, demande(key, "F-1", type, "02/03/2026 08:05", "75", rosalie_list));
@@ -113,7 +115,8 @@ TEST_CASE("rosalie: every typeDemande - typesDispositifs and statutDemande code 
   // statutDemande, by type: each code reached once, read back as sent, and v2's status behind it.
   const auto walk = [&](const std::string& key, const std::vector<std::tuple<std::string, std::string, std::string>>& steps) {
     const auto id = rosalie.get(request_url(key)).str("/idDemandeSiao");
-    for (const auto& [code, body, status] : steps) {
+    for (const auto& [step_code, body, status] : steps) {
+      const std::string& code = step_code;  // not a structured binding: CAPTURE's lambda reads it (clang < 16)
       CAPTURE(code);
       auto moved = rosalie.post(request_url(key) + "/statut", body);
       REQUIRE_MESSAGE(moved.status == 200, moved.body);

@@ -55,7 +55,7 @@ inline ApiResult put(ApiClient& client, const std::string& target, const std::st
 // One person of a Rosalie family; empty optional members are left out.
 struct Personne {
   std::string id, nom, prenoms, sexe, lien;
-  std::string date = "", nationalite = "", telephone = "", nomNaissance = "";
+  std::string date, nationalite, telephone, nomNaissance;
 };
 
 inline std::string json_text(const std::string& s) {

@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include <signal.h>
+#include <csignal>
 
 #include <atomic>
 #include <boost/beast/http/error.hpp>

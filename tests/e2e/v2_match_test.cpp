@@ -104,7 +104,8 @@ TEST_CASE("v2 match: each variation of a recorded person is found with the field
       {"one digit off in the year", {"DE LA FONTAINE-DUPRE", R"(["Marie-Claire"])", "1986-03-04"}},
       {"no birth date", {"DE LA FONTAINE-DUPRE", R"(["Marie-Claire","Anne"])", ""}},
   };
-  for (const auto& [name, variation] : variations) {
+  for (const auto& [variation_name, variation] : variations) {
+    const std::string& name = variation_name;  // not a structured binding: CAPTURE's lambda reads it (clang < 16)
     CAPTURE(name);
     auto r = api.post("/api/v2/persons/match", query(variation));
     REQUIRE(r.status == 200);

@@ -410,6 +410,7 @@ TEST_CASE("merge households: every partner key of the absorbed household names t
 
   // Merged again, into a third household: the keys follow, none is left naming a merged household.
   auto third = create(api, {person("head", "C", "male")});
+  // NOLINTNEXTLINE(readability-suspicious-call-argument): the survivor of the first merge is absorbed in turn
   REQUIRE(merge_households(api, third, survivor).status == 200);
   CHECK(g.count("SELECT count(*) FROM partner_keys WHERE kind = 'household' AND siao_id = " + third) == 3);
   CHECK(g.count("SELECT count(*) FROM partner_keys k JOIN households h ON h.id = k.siao_id "
@@ -460,6 +461,7 @@ TEST_CASE("merge households: refusals - each a problem with a pointer - and noth
   CHECK(twice.status == 409);
   CHECK(slug(twice) == "already-merged");
   CHECK(twice.error_pointers() == std::vector<std::string>{"/householdId"});
+  // NOLINTNEXTLINE(readability-suspicious-call-argument): a merged household asked to absorb: the redirect
   auto path = merge_households(api, absorbed, emptied);
   CHECK(path.status == 301);
   CHECK(path.header("location") == "/api/v2/households/" + survivor);

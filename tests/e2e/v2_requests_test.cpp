@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "tests/e2e/v2_fixture.hpp"
 
 using namespace siao::test;

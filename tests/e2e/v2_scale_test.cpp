@@ -1,6 +1,6 @@
 #include <atomic>
+#include <csignal>
 #include <set>
-#include <signal.h>
 #include <thread>
 
 #include "tests/e2e/v2_fixture.hpp"

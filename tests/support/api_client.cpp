@@ -15,18 +15,18 @@ const rapidjson::Value* ApiResult::at(const char* pointer) const {
 }
 
 std::string ApiResult::str(const char* pointer) const {
-  auto* v = at(pointer);
+  const auto* v = at(pointer);
   return v && v->IsString() ? std::string(v->GetString(), v->GetStringLength()) : std::string();
 }
 
 int ApiResult::integer(const char* pointer) const {
-  auto* v = at(pointer);
+  const auto* v = at(pointer);
   return v && v->IsInt() ? v->GetInt() : -1;
 }
 
 std::vector<std::string> ApiResult::error_pointers() const {
   std::vector<std::string> out;
-  auto* errors = at("/errors");
+  const auto* errors = at("/errors");
   if (!errors || !errors->IsArray()) return out;
   for (const auto& e : errors->GetArray())
     if (e.HasMember("pointer")) out.emplace_back(e["pointer"].GetString());
@@ -35,8 +35,8 @@ std::vector<std::string> ApiResult::error_pointers() const {
 
 ApiResult ApiClient::send(const std::string& method, const std::string& target, const std::string& body,
                           std::map<std::string, std::string> headers) {
-  if (!key_.empty() && !headers.count("Authorization")) headers["Authorization"] = "Bearer " + key_;
-  if (!body.empty() && !headers.count("Content-Type")) headers["Content-Type"] = "application/json";
+  if (!key_.empty() && !headers.contains("Authorization")) headers["Authorization"] = "Bearer " + key_;
+  if (!body.empty() && !headers.contains("Content-Type")) headers["Content-Type"] = "application/json";
   auto r = http_.request(method, target, body, headers);
   ApiResult out;
   out.status = r.status;

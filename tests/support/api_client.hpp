@@ -4,6 +4,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "tests/support/gateway_process.hpp"
 #include "tests/support/http_client.hpp"

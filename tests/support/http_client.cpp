@@ -47,17 +47,17 @@ HttpClient::HttpClient(int port, std::chrono::milliseconds timeout) : impl_(std:
   impl_->connect(port, timeout);
 }
 
-HttpClient::HttpClient(int port, const TlsClientOptions& o, std::chrono::milliseconds timeout)
+HttpClient::HttpClient(int port, const TlsClientOptions& tls, std::chrono::milliseconds timeout)
     : impl_(std::make_unique<Impl>()) {
   impl_->connect(port, timeout);
   impl_->ctx = std::make_unique<net::ssl::context>(net::ssl::context::tls_client);
   auto* native = impl_->ctx->native_handle();
-  if (o.min_version) SSL_CTX_set_min_proto_version(native, o.min_version);
-  if (o.max_version) SSL_CTX_set_max_proto_version(native, o.max_version);
-  if (o.max_version && o.max_version < TLS1_2_VERSION) SSL_CTX_set_security_level(native, 0);
-  if (!o.cert_file.empty()) {
-    impl_->ctx->use_certificate_chain_file(o.cert_file);
-    impl_->ctx->use_private_key_file(o.key_file, net::ssl::context::pem);
+  if (tls.min_version) SSL_CTX_set_min_proto_version(native, tls.min_version);
+  if (tls.max_version) SSL_CTX_set_max_proto_version(native, tls.max_version);
+  if (tls.max_version && tls.max_version < TLS1_2_VERSION) SSL_CTX_set_security_level(native, 0);
+  if (!tls.cert_file.empty()) {
+    impl_->ctx->use_certificate_chain_file(tls.cert_file);
+    impl_->ctx->use_private_key_file(tls.key_file, net::ssl::context::pem);
   }
   impl_->ctx->set_verify_mode(net::ssl::verify_none);  // the test certificate is self-signed
   impl_->tls = std::make_unique<net::ssl::stream<tcp::socket&>>(impl_->socket, *impl_->ctx);
@@ -85,7 +85,7 @@ void HttpClient::send_raw(const std::string& bytes) {
 
 HttpResult HttpClient::read_response(bool head_request) {
   bhttp::response_parser<bhttp::string_body> parser;
-  parser.body_limit(64 * 1024 * 1024);
+  parser.body_limit(std::uint64_t{64} * 1024 * 1024);
   parser.skip(head_request);
   impl_->with_stream([&](auto& s) { bhttp::read(s, impl_->buffer, parser); });
   auto& msg = parser.get();

@@ -16,7 +16,7 @@ struct PreparedDatabase {
   TestDatabase db;
   pqxx::connection conn;
 
-  explicit PreparedDatabase(std::initializer_list<const std::vector<storage::PreparedStatement>*> groups)
+  PreparedDatabase(std::initializer_list<const std::vector<storage::PreparedStatement>*> groups)
       : conn(migrated(db)) {
     for (const auto* group : groups)
       for (const auto& s : *group) conn.prepare(s.name, s.sql);

@@ -30,8 +30,8 @@ std::string write_pem(const std::string& stem, const std::function<int(FILE*)>& 
   if (fd < 0) throw std::runtime_error("mkstemp failed");
   FILE* f = fdopen(fd, "w");
   int ok = write(f);
-  fclose(f);
-  if (ok != 1) throw std::runtime_error("cannot write " + stem);
+  const bool closed = fclose(f) == 0;  // closing flushes: a full disk shows here
+  if (ok != 1 || !closed) throw std::runtime_error("cannot write " + stem);
   return path;
 }
 
@@ -44,7 +44,7 @@ Certificate make_certificate(const std::string& common_name) {
   X509_set_version(cert.get(), 2);
   ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), 1);
   X509_gmtime_adj(X509_getm_notBefore(cert.get()), -60);
-  X509_gmtime_adj(X509_getm_notAfter(cert.get()), 7 * 24 * 3600);
+  X509_gmtime_adj(X509_getm_notAfter(cert.get()), 7L * 24 * 3600);
   X509_set_pubkey(cert.get(), key.get());
   X509_NAME* name = X509_get_subject_name(cert.get());
   X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>(common_name.c_str()),

@@ -4,6 +4,7 @@
 #include "gateway/audit/crypto.hpp"
 #include "gateway/audit/sealing.hpp"
 #include "gateway/util/hex.hpp"
+#include "gateway/util/scratch_dir.hpp"
 
 using namespace siao::audit;
 
@@ -51,18 +52,17 @@ TEST_CASE("base64 and hex round trips - bad input refused") {
 }
 
 TEST_CASE("Ed25519 signatures verify only for their message and key") {
-  auto path = std::string(std::tmpnam(nullptr)) + ".pem";
+  const siao::util::ScratchDir dir("siao-crypto-test");
+  const auto path = (dir.path() / "signer.pem").string();
   auto signer = crypto::Signer::from_file(path, true);
   auto again = crypto::Signer::from_file(path, false);  // the key it wrote reads back
   CHECK(again.public_key_hex() == signer.public_key_hex());
   CHECK(crypto::ed25519_public_key_hex_of_pem(path) == signer.public_key_hex());
-  std::remove(path.c_str());
   auto sig = signer.sign_hex("checkpoint 10");
   CHECK(sig.size() == 128);
   CHECK(crypto::ed25519_verify(signer.public_key_hex(), "checkpoint 10", sig));
   CHECK_FALSE(crypto::ed25519_verify(signer.public_key_hex(), "checkpoint 11", sig));
-  auto other = crypto::Signer::from_file(path, true);
-  std::remove(path.c_str());
+  auto other = crypto::Signer::from_file((dir.path() / "other.pem").string(), true);
   CHECK_FALSE(crypto::ed25519_verify(other.public_key_hex(), "checkpoint 10", sig));
   CHECK_FALSE(crypto::ed25519_verify(signer.public_key_hex(), "checkpoint 10", "00"));
   CHECK_THROWS(crypto::Signer::from_file("/nonexistent/dir/key.pem", false));

@@ -8,7 +8,6 @@
 #include "gateway/auth/failure_throttle.hpp"
 
 using siao::auth::FailureThrottle;
-using siao::auth::ThrottleOptions;
 using namespace std::chrono_literals;
 
 namespace {

@@ -10,7 +10,6 @@
 #include "gateway/auth/quota.hpp"
 
 using siao::auth::Quota;
-using siao::auth::QuotaLimits;
 using Reason = Quota::Refusal::Reason;
 using namespace std::chrono_literals;
 

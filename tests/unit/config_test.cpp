@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <stdexcept>
 #include <string>
@@ -37,7 +38,10 @@ class TempFile {
     ::close(fd);
     if (written != static_cast<ssize_t>(text.size())) throw std::runtime_error("short write");
   }
-  ~TempFile() { std::remove(path_.c_str()); }
+  ~TempFile() {
+    std::error_code ignored;  // already gone: nothing to do
+    std::filesystem::remove(path_, ignored);
+  }
   TempFile(const TempFile&) = delete;
   TempFile& operator=(const TempFile&) = delete;
   const std::string& path() const { return path_; }

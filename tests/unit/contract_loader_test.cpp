@@ -3,12 +3,12 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <random>
 
 #include "gateway/contracts/contract_loader.hpp"
 #include "gateway/contracts/registry.hpp"
 #include "gateway/json/schema_set.hpp"
 #include "gateway/util/hex.hpp"
+#include "gateway/util/scratch_dir.hpp"
 #include "tests/unit/source_tree.hpp"
 
 namespace fs = std::filesystem;
@@ -24,13 +24,9 @@ const siao::json::SchemaSet& schemas() { return siao::test::shipped_schemas(); }
 
 // A directory of contracts for one test, removed after it.
 struct ContractDir {
-  fs::path dir;
-  ContractDir() {
-    std::random_device rd;
-    dir = fs::temp_directory_path() / ("siao-contracts-" + std::to_string(rd()));
-    fs::create_directories(dir / "secrets");
-  }
-  ~ContractDir() { fs::remove_all(dir); }
+  siao::util::ScratchDir scratch{"siao-contracts"};
+  fs::path dir = scratch.path();
+  ContractDir() { fs::create_directories(dir / "secrets"); }
   fs::path write(const std::string& name, const std::string& text) const {
     std::ofstream(dir / name, std::ios::binary) << text;
     return dir / name;

@@ -5,10 +5,10 @@
 #include <fstream>
 #include <map>
 #include <memory>
-#include <random>
 
 #include "gateway/contracts/contract_loader.hpp"
 #include "gateway/json/schema_set.hpp"
+#include "gateway/util/scratch_dir.hpp"
 #include "tests/unit/source_tree.hpp"
 
 namespace fs = std::filesystem;
@@ -18,13 +18,9 @@ using siao::contracts::LoadOptions;
 namespace {
 
 struct Dir {
-  fs::path dir;
-  Dir() {
-    std::random_device rd;
-    dir = fs::temp_directory_path() / ("siao-outbound-" + std::to_string(rd()));
-    fs::create_directories(dir / "secrets");
-  }
-  ~Dir() { fs::remove_all(dir); }
+  siao::util::ScratchDir scratch{"siao-outbound"};
+  fs::path dir = scratch.path();
+  Dir() { fs::create_directories(dir / "secrets"); }
   fs::path write(const std::string& text) const {
     std::ofstream(dir / "hooked.json", std::ios::binary) << text;
     return dir / "hooked.json";

@@ -187,8 +187,8 @@ TEST_CASE("utc_to_paris_local moves the clock at 01:00 UTC on the last Sundays o
 TEST_CASE("paris_local_to_utc: the skipped hour of March is invalid - the repeated hour of October is summer time") {
   struct Row {
     CivilDate date;
-    int hour;
-    int minute;
+    int hour = 0;
+    int minute = 0;
     std::optional<TimePoint> expected;
   };
   const Row rows[] = {

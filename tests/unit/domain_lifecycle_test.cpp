@@ -65,16 +65,16 @@ TEST_CASE("kinds - initial statuses and which statuses belong to which lifecycle
   CHECK_FALSE(is_status(E, "to_update"));
   CHECK_FALSE(is_status(I, "received"));
   CHECK_FALSE(is_status(I, "not_provided"));
-  for (auto s : {"received", "provided", "not_provided", "submitted", "oriented", "proposed", "admitted",
+  for (const auto* s : {"received", "provided", "not_provided", "submitted", "oriented", "proposed", "admitted",
                  "to_update", "closed", "cancelled"})
     CHECK(is_any_status(s));
-  for (auto s : {"", "open", "CLOSED", "merged", "cancelled "}) CHECK_FALSE(is_any_status(s));
+  for (const auto* s : {"", "open", "CLOSED", "merged", "cancelled "}) CHECK_FALSE(is_any_status(s));
 }
 
 TEST_CASE("open means not closed - not_provided or cancelled") {
-  for (auto s : {"received", "provided", "submitted", "oriented", "proposed", "admitted", "to_update"})
+  for (const auto* s : {"received", "provided", "submitted", "oriented", "proposed", "admitted", "to_update"})
     CHECK(is_open(s));
-  for (auto s : {"closed", "not_provided", "cancelled", "", "unknown"}) CHECK_FALSE(is_open(s));
+  for (const auto* s : {"closed", "not_provided", "cancelled", "", "unknown"}) CHECK_FALSE(is_open(s));
 }
 
 TEST_CASE("allowed_targets lists the spec's table - in its order - cancelled last") {

@@ -17,6 +17,7 @@
 #include "gateway/json/body.hpp"
 #include "gateway/json/schema_set.hpp"
 #include "gateway/json/valijson_errors.hpp"
+#include "gateway/util/scratch_dir.hpp"
 
 using siao::json::parse_body;
 using siao::json::SchemaSet;
@@ -52,19 +53,15 @@ std::string household(const std::string& first_member_extra, const std::string& 
 // A scratch schema directory, removed afterwards.
 class Scratch {
  public:
-  explicit Scratch(std::initializer_list<std::pair<const std::string, std::string>> files)
-      : dir_(std::filesystem::temp_directory_path() /
-             ("siao-schemas-" + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()))) {
-    std::filesystem::create_directories(dir_);
-    for (const auto& [name, text] : files) std::ofstream(dir_ / name) << text;
+  Scratch(std::initializer_list<std::pair<const std::string, std::string>> files) {
+    for (const auto& [name, text] : files) std::ofstream(dir() / name) << text;
   }
-  ~Scratch() { std::filesystem::remove_all(dir_); }
-  const std::filesystem::path& dir() const { return dir_; }
+  const std::filesystem::path& dir() const { return scratch_.path(); }
 
   // The load error, or "" when the directory loads.
   std::string load_error() const {
     try {
-      SchemaSet::load(dir_);
+      SchemaSet::load(dir());
     } catch (const std::runtime_error& e) {
       return e.what();
     }
@@ -72,7 +69,7 @@ class Scratch {
   }
 
  private:
-  std::filesystem::path dir_;
+  siao::util::ScratchDir scratch_{"siao-schemas"};
 };
 
 }  // namespace
@@ -382,7 +379,8 @@ TEST_CASE("json schema: a bad schema directory is refused - naming the file") {
       {"draft 2020-12", R"({"$schema":"https://json-schema.org/draft/2020-12/schema"})"},
       {"not a schema", R"({"properties":{"a":3}})"},
   };
-  for (const auto& [what, text] : refused) {
+  for (const auto& [refusal, text] : refused) {
+    const std::string& what = refusal;  // not a structured binding: CAPTURE's lambda reads it (clang < 16)
     CAPTURE(what);
     const std::string error = Scratch({{"ok.schema.json", ok}, {"bad.schema.json", text}}).load_error();
     CHECK(error.find("bad.schema.json") != std::string::npos);

@@ -102,8 +102,8 @@ TEST_CASE("mapping engine: conditions choose among rules on the current object")
   CHECK(in(R"({"type":"U","montant":5})").find(R"("urgent":5)") != std::string::npos);
   CHECK(in(R"({"type":"U","montant":5})").find("amount") == std::string::npos);
   CHECK(in(R"({"type":"N","montant":5})").find(R"("amount":5)") != std::string::npos);
-  CHECK(in(R"({"montant":5})").find("5") == std::string::npos);  // no type: neither applies
-  CHECK(in(R"({"type":"u","montant":5})").find("5") == std::string::npos);
+  CHECK(in(R"({"montant":5})").find('5') == std::string::npos);  // no type: neither applies
+  CHECK(in(R"({"type":"u","montant":5})").find('5') == std::string::npos);
 }
 
 TEST_CASE("mapping engine: inbound applies functions then codes - outbound codes then functions") {

@@ -6,13 +6,13 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <string>
 #include <vector>
 
 #include "gateway/json/schema_set.hpp"
 #include "gateway/mapping/mapping.hpp"
 #include "gateway/util/hex.hpp"
+#include "gateway/util/scratch_dir.hpp"
 #include "tests/unit/source_tree.hpp"
 
 namespace fs = std::filesystem;
@@ -27,15 +27,9 @@ const siao::json::SchemaSet& schemas() { return siao::test::shipped_schemas(); }
 
 // A directory holding one mapping and its code lists, removed after the test.
 struct Scratch {
-  fs::path dir;
-  Scratch() {
-    std::random_device rd;
-    dir = fs::temp_directory_path() / ("siao-mapping-" + std::to_string(rd()));
-    fs::create_directories(dir / "codes");
-  }
-  ~Scratch() { fs::remove_all(dir); }
-  Scratch(const Scratch&) = delete;
-  Scratch& operator=(const Scratch&) = delete;
+  siao::util::ScratchDir scratch{"siao-mapping"};
+  fs::path dir = scratch.path();
+  Scratch() { fs::create_directories(dir / "codes"); }
 
   fs::path write(const std::string& name, const std::string& text) const {
     std::ofstream(dir / name, std::ios::binary) << text;

@@ -114,8 +114,9 @@ std::vector<Variation> date_variations() {
       {"year digit off", [](PersonFields& p) { (*p.birth_date)[3] = (*p.birth_date)[3] == '4' ? '5' : '4'; }},
       {"month digit off", [](PersonFields& p) { (*p.birth_date)[6] = '8'; }},
       {"day and month swapped", [](PersonFields& p) {
-         std::string& d = *p.birth_date;
-         d = d.substr(0, 5) + d.substr(8, 2) + "-" + d.substr(5, 2);
+         std::string& d = *p.birth_date;  // YYYY-MM-DD becomes YYYY-DD-MM
+         std::swap(d[5], d[8]);
+         std::swap(d[6], d[9]);
        }},
       {"birth date missing", [](PersonFields& p) { p.birth_date.reset(); }},
   };

@@ -32,7 +32,7 @@ std::vector<std::string> invalid_lines(const std::string& text) {
   std::vector<std::string> bad;
   std::istringstream in(text);
   for (std::string l; std::getline(in, l);) {
-    bool ok = l.rfind("#", 0) == 0 ? std::regex_match(l, comment) : std::regex_match(l, sample);
+    bool ok = l.rfind('#', 0) == 0 ? std::regex_match(l, comment) : std::regex_match(l, sample);
     if (!ok) bad.push_back(l);
   }
   return bad;

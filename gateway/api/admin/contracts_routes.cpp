@@ -10,7 +10,7 @@ namespace siao::api::admin {
 
 namespace {
 
-http::Response reload_contracts(pqxx::transaction_base& tx, const Reload& reload, contracts::Archive& archive) {
+http::Response reload_contracts(pqxx::transaction_base& tx, const Reload& reload, const contracts::Archive& archive) {
   std::shared_ptr<const contracts::ContractSet> set;
   try {
     set = reload();

@@ -14,7 +14,6 @@
 
 namespace siao::api::audit_routes {
 
-namespace fs = std::filesystem;
 
 namespace {
 

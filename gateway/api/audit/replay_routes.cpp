@@ -118,6 +118,7 @@ net::awaitable<http::Response> replay(const Spec& spec, http::Request& req) {
     http::Request copy = req;
     co_return co_await spec.refusals.resolve(copy).handler(copy);
   }
+  // cppcheck-suppress nullPointerRedundantCheck ; a null client co_returned above (cppcheck 2.10 reads past co_return)
   req.client_id = client->id;
   std::optional<auth::Quota::Ticket> ticket;
   if (caller.quota) {

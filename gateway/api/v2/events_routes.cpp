@@ -45,7 +45,7 @@ Page feed_page_of(const http::Request& req) {
   return page;
 }
 
-Response list(pqxx::transaction_base& tx, Exchange& ex) {
+Response list(pqxx::transaction_base& tx, const Exchange& ex) {
   const auto page = feed_page_of(ex.request());
   std::optional<std::string> territories;
   if (ex.client().territories) territories = storage::json_string_array(*ex.client().territories);
@@ -88,7 +88,7 @@ Response list(pqxx::transaction_base& tx, Exchange& ex) {
 
 void register_event_routes(http::Router& router, const ApiContext& ctx) {
   add_exchange_route(router, ctx, http::Method::get, std::string(kBase) + "/events", "events:read",
-                     [](pqxx::transaction_base& tx, Exchange& ex) { return list(tx, ex); },
+                     [](pqxx::transaction_base& tx, const Exchange& ex) { return list(tx, ex); },
                      operation_json({"The change feed: every change SIAO commits, in commit order, from a cursor",
                                      "events", "events:read", {}, {"after", "limit"}, "", false, false, 200,
                                      "list:event", {401, 403, 422, 503}}));

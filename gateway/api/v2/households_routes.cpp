@@ -15,7 +15,6 @@ namespace {
 using audit::Exchange;
 using domain::ResourceKind;
 using http::Method;
-using http::Request;
 using http::Response;
 using resources::Household;
 using resources::Person;

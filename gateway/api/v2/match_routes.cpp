@@ -24,8 +24,8 @@ using http::Method;
 using http::Response;
 
 struct Found {
-  std::int64_t person, household;
-  int version;
+  std::int64_t person = 0, household = 0;
+  int version = 0;
   matching::Score score;
 };
 

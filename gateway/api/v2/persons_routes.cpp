@@ -47,6 +47,7 @@ Response read(pqxx::transaction_base& tx, Exchange& ex) {
   return resource_response(200, resources::to_json(p), p.meta);
 }
 
+// cppcheck-suppress constParameter ; the member returned is written through
 Person& member(Household& h, std::int64_t id) {
   for (auto& m : h.members)
     if (m.id == id) return m;

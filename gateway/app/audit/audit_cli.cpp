@@ -63,14 +63,14 @@ int verify(const std::vector<std::string>& args, const config::Config& cfg) {
 
 int export_log(const std::vector<std::string>& args, const config::Config& cfg) {
   auto opts = options(args, {"--from", "--to", "--out"});
-  if (!opts.count("--from") || !opts.count("--to")) throw std::invalid_argument("export needs --from and --to");
+  if (!opts.contains("--from") || !opts.contains("--to")) throw std::invalid_argument("export needs --from and --to");
   auto signer = audit::crypto::Signer::from_file(cfg.audit.signing_key_path(cfg.secrets_dir), false);
   std::ofstream file;
-  if (opts.count("--out")) {
+  if (opts.contains("--out")) {
     file.open(opts["--out"]);
     if (!file) throw std::runtime_error(opts["--out"] + ": cannot be written");
   }
-  std::ostream& out = opts.count("--out") ? file : std::cout;
+  std::ostream& out = opts.contains("--out") ? file : std::cout;
   pqxx::connection c(cfg.database.url);
   pqxx::work tx(c);
   auto s = audit::export_log(tx, signer, opts["--from"], opts["--to"], out);

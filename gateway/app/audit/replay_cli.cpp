@@ -23,7 +23,7 @@ int audit_replay_command(const std::vector<std::string>& args, const config::Con
   for (std::size_t i = 0; i < args.size(); i += 2) {
     const auto& name = args[i];
     if ((name != "--mode" && name != "--from" && name != "--to" && name != "--client") || i + 1 == args.size() ||
-        opts.count(name)) {
+        opts.contains(name)) {
       std::cerr << "unexpected argument '" << name << "'\n" << kReplayUsage;
       return 2;
     }
@@ -36,14 +36,14 @@ int audit_replay_command(const std::vector<std::string>& args, const config::Con
   }
   audit::replay::Selection selection;
   for (auto [name, field] : {std::pair{"--from", &selection.from}, std::pair{"--to", &selection.to}}) {
-    if (!opts.count(name)) continue;
+    if (!opts.contains(name)) continue;
     if (!audit::replay::valid_time(opts[name])) {
       std::cerr << name << " " << opts[name] << ": not an RFC 3339 time with its zone\n" << kReplayUsage;
       return 2;
     }
     *field = opts[name];
   }
-  if (opts.count("--client")) selection.client = opts["--client"];
+  if (opts.contains("--client")) selection.client = opts["--client"];
   try {
     audit::replay::Report report;
     if (mode == "rebuild") {

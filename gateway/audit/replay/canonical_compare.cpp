@@ -86,8 +86,8 @@ std::vector<std::string> bases(const rapidjson::Value& doc) {
 
 struct Written {
   std::string field;  // into the canonical array
-  const rapidjson::Value* recorded;
-  const rapidjson::Value* replayed;
+  const rapidjson::Value* recorded = nullptr;
+  const rapidjson::Value* replayed = nullptr;
 };
 
 }  // namespace

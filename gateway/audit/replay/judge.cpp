@@ -61,11 +61,11 @@ struct Judge::Routes {
   http::Router router;
 };
 
-Judge::Judge(const json::SchemaSet& schemas, const adapters::Registry& known) : routes_(std::make_unique<Routes>()) {
+Judge::Judge(const json::SchemaSet& schemas, const adapters::Registry& adapter_registry) : routes_(std::make_unique<Routes>()) {
   auto& r = *routes_;
   api::ApiContext ctx{r.pool, r.no_one, schemas, r.throttle, &r.canonical};
   api::v2::register_routes(r.router, ctx);
-  r.adapters = known.make_all();
+  r.adapters = adapter_registry.make_all();
   for (auto& adapter : r.adapters) adapter->register_routes(r.router, {ctx, r.canonical});
 }
 

@@ -29,8 +29,10 @@ struct Verdict {
 class Judge {
  public:
   // `schemas`: only for the routes' registration (the judgement takes the record's own set).
-  Judge(const json::SchemaSet& schemas, const adapters::Registry& adapters);
+  Judge(const json::SchemaSet& schemas, const adapters::Registry& adapter_registry);
   ~Judge();
+  Judge(const Judge&) = delete;
+  Judge& operator=(const Judge&) = delete;
 
   // `req`: method, target, headers and body as received. `headers_known`: the record kept the headers (the
   // content type is judged only then).

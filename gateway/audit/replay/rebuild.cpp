@@ -227,7 +227,7 @@ struct Replayer {
         });
       }
       if (records.empty()) break;
-      for (auto& r : records) co_await replay(r);
+      for (const auto& r : records) co_await replay(r);
     }
   }
 
@@ -237,7 +237,7 @@ struct Replayer {
     if (!r.schemas_sha256 || *r.schemas_sha256 == in_force_sha256) return &in_force;
     if (auto it = stacks.find(*r.schemas_sha256); it != stacks.end()) return it->second.get();
     auto key = "schemas " + *r.schemas_sha256;
-    if (unavailable.count(key)) return nullptr;
+    if (unavailable.contains(key)) return nullptr;
     try {
       auto set = rules.schemas(tx, r.schemas_sha256);
       auto stack = std::make_unique<Stack>(set, pool, caller, throttle, cfg, registry);
@@ -251,7 +251,7 @@ struct Replayer {
   // The recorded client: its contract version, with the mapping bundle it ran under. Null when unavailable.
   std::shared_ptr<const auth::Client> client_for(pqxx::transaction_base& tx, const LoggedRecord& r, const Stack& stack) {
     auto key = *r.contract_sha256 + "|" + r.mapping_sha256.value_or("-") + "|" + r.schemas_sha256.value_or("-");
-    if (unavailable.count(key)) return nullptr;
+    if (unavailable.contains(key)) return nullptr;
     try {
       auto contract = rules.contract(tx, *r.contract_sha256, r.mapping_sha256, *stack.schemas,
                                      r.schemas_sha256.value_or("in force"));
@@ -264,7 +264,7 @@ struct Replayer {
 
   net::awaitable<void> replay(const LoggedRecord& r) {
     ++tally.writes;
-    if (!in_force.routes.count(r.method + " " + r.route)) {
+    if (!in_force.routes.contains(r.method + " " + r.route)) {
       tally.not_replayed["on routes that are not the resource API (" + r.method + " " + r.route + ")"].add(r.seq);
       co_return;
     }
@@ -393,7 +393,7 @@ Report rebuild(const config::Config& cfg, const adapters::Registry& adapter_regi
   const auto replay_started = Clock::now();
   net::io_context ioc;
   std::exception_ptr failure;
-  net::co_spawn(ioc, replayer.run(), [&failure](std::exception_ptr e) { failure = e; });
+  net::co_spawn(ioc, replayer.run(), [&failure](std::exception_ptr e) { failure = std::move(e); });
   ioc.run();
   pool.stop();
   if (failure) std::rethrow_exception(failure);
@@ -413,17 +413,19 @@ Report rebuild(const config::Config& cfg, const adapters::Registry& adapter_regi
   const auto seconds = [](Clock::duration d) { return std::chrono::duration<double>(d).count(); };
   const double replaying = seconds(replayed_at - replay_started);
   char timing[160];
-  std::snprintf(timing, sizeof timing, "%.2f s (%.0f exchanges/s); %.2f s before (scratch emptied and migrated, live digest), "
-                "%.2f s after (digests compared)", replaying, replaying > 0 ? tally.replayed / replaying : 0.0,
-                seconds(replay_started - started), seconds(Clock::now() - replayed_at));
+  // A note cut short by the buffer is still a note.
+  (void)std::snprintf(timing, sizeof timing, "%.2f s (%.0f exchanges/s); %.2f s before (scratch emptied and migrated, "
+                      "live digest), %.2f s after (digests compared)", replaying,
+                      replaying > 0 ? static_cast<double>(tally.replayed) / replaying : 0.0,
+                      seconds(replay_started - started), seconds(Clock::now() - replayed_at));
   report.notes.push_back("log read up to record " + std::to_string(head) + ": " + std::to_string(tally.records) +
                          " records, " + std::to_string(tally.writes) + " writes, " + std::to_string(tally.replayed) +
                          " replayed in " + timing);
   report.notes.push_back("state digest: live " + live_digest + ", rebuilt " + rebuilt_digest + " (" +
                          std::to_string(live_digests.size()) + " and " + std::to_string(rebuilt.size()) + " resources)");
   if (selection.from || selection.to || selection.client)
-    report.notes.push_back("the whole log was replayed (the state depends on every write); from, to and client narrow "
-                           "the exchanges reported");
+    report.notes.emplace_back("the whole log was replayed (the state depends on every write); from, to and client "
+                              "narrow the exchanges reported");
   for (const auto& [why, seqs] : tally.not_replayed)
     report.notes.push_back(std::to_string(seqs.count()) + " write exchanges not replayed, " + why + ": " + seqs.text());
   for (const auto& [what, seqs] : tally.concurrent)

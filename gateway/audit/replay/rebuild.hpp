@@ -24,6 +24,6 @@ namespace siao::audit::replay {
 // compared with its record by status, by the resources it wrote and by the SHA-256 of its answer; then the
 // state: a difference "digest" (seq 0) when the digests differ, followed by one per resource that differs
 // ("household:90000012", recorded: the live digest, replayed: the rebuilt one, "" for a resource one side lacks).
-Report rebuild(const config::Config& cfg, const adapters::Registry& adapters, const Selection& selection);
+Report rebuild(const config::Config& cfg, const adapters::Registry& adapter_registry, const Selection& selection);
 
 }  // namespace siao::audit::replay

@@ -30,6 +30,8 @@ class Translator {
   // `in_force`: the schema set of records that pin none.
   Translator(std::shared_ptr<const json::SchemaSet> in_force, const adapters::Registry& adapters);
   ~Translator();
+  Translator(const Translator&) = delete;
+  Translator& operator=(const Translator&) = delete;
 
   Report run(pqxx::transaction_base& tx, const KeyRing& keys, const Selection& selection);
 
