@@ -17,7 +17,7 @@ namespace {
 
 http::Problem problem_of(std::exception_ptr error, const http::Request& req) {
   try {
-    std::rethrow_exception(error);
+    std::rethrow_exception(std::move(error));
   } catch (const http::HttpError& e) {
     return e.problem();
   } catch (const storage::Unavailable& e) {

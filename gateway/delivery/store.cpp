@@ -221,6 +221,7 @@ std::vector<std::int64_t> redrive(pqxx::transaction_base& tx, std::optional<std:
   // earliest pending delivery becomes the only head, unless a head is in flight (it cannot be called back: the
   // mark moves on to the earliest pending one when its attempt ends).
   std::vector<std::string> ids;
+  ids.reserve(out.size());
   for (auto i : out) ids.push_back(std::to_string(i));
   const auto redriven = storage::json_string_array(ids);
   const std::string households =
@@ -243,12 +244,12 @@ std::vector<std::int64_t> redrive(pqxx::transaction_base& tx, std::optional<std:
 
 std::int64_t purge(pqxx::transaction_base& tx, int keep_days) {
   // The cursor, not these rows, says what was fanned out: nothing purged comes back.
-  return tx
-      // A head whose mark has not moved on yet stays: the next step needs it to find its household.
-      .exec_params("DELETE FROM deliveries WHERE state IN ('delivered', 'skipped') AND NOT head "
-                   "AND coalesce(delivered_at, last_attempt_at, created_at) < now() - make_interval(days => $1)",
-                   keep_days)
-      .affected_rows();
+  // A head whose mark has not moved on yet stays: the next step needs it to find its household.
+  const auto purged =
+      tx.exec_params("DELETE FROM deliveries WHERE state IN ('delivered', 'skipped') AND NOT head "
+                     "AND coalesce(delivered_at, last_attempt_at, created_at) < now() - make_interval(days => $1)",
+                     keep_days);
+  return static_cast<std::int64_t>(purged.affected_rows());
 }
 
 std::vector<PendingFigures> figures(pqxx::transaction_base& tx) {

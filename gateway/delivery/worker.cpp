@@ -14,6 +14,7 @@
 #include <random>
 #include <cmath>
 #include <algorithm>
+#include <utility>
 
 #include "gateway/audit/exchange.hpp"
 #include "gateway/delivery/http_client.hpp"
@@ -75,9 +76,9 @@ net::awaitable<void> run_exchange(storage::Pool& pool, audit::Exchange& exchange
 }  // namespace
 
 Worker::Worker(net::io_context& ioc, storage::Pool& pool, const contracts::Registry& registry,
-               const std::vector<std::unique_ptr<adapters::Adapter>>& adapters, const config::Delivery& cfg,
+               const std::vector<std::unique_ptr<adapters::Adapter>>& adapters, config::Delivery cfg,
                ops::Metrics& metrics)
-    : ioc_(ioc), pool_(pool), registry_(registry), adapters_(adapters), cfg_(cfg), instance_(instance_name()) {
+    : ioc_(ioc), pool_(pool), registry_(registry), adapters_(adapters), cfg_(std::move(cfg)), instance_(instance_name()) {
   try {
     tls_ = make_client_tls(cfg_.ca_file);
   } catch (const std::exception& e) {
@@ -180,7 +181,7 @@ net::awaitable<void> Worker::run() {
           start = running_.insert(c.client.id).second;
         }
         if (start)
-          net::co_spawn(net::make_strand(ioc_), subscriber_loop(c.client.id), [this, id = c.client.id](std::exception_ptr e) {
+          net::co_spawn(net::make_strand(ioc_), subscriber_loop(c.client.id), [this, id = c.client.id](const std::exception_ptr& e) {
             if (e) log::event(log::Level::error, "delivery loop ended", {{"subscriber", std::string_view(id)}});
             std::lock_guard lock(mutex_);
             running_.erase(id);
@@ -328,7 +329,7 @@ net::awaitable<void> Worker::subscriber_loop(std::string subscriber) {
     for (auto& p : ready) {
       ++in_flight;
       net::co_spawn(executor, deliver(set, *contract, sender.get(), std::move(p)),
-                    [&in_flight, &ended, &wake](std::exception_ptr) {
+                    [&in_flight, &ended, &wake](const std::exception_ptr&) {
                       --in_flight;
                       ended = true;
                       wake.cancel();

@@ -28,7 +28,7 @@ namespace siao::delivery {
 class Worker {
  public:
   Worker(boost::asio::io_context& ioc, storage::Pool& pool, const contracts::Registry& registry,
-         const std::vector<std::unique_ptr<adapters::Adapter>>& adapters, const config::Delivery& cfg,
+         const std::vector<std::unique_ptr<adapters::Adapter>>& adapters, config::Delivery cfg,
          ops::Metrics& metrics);
 
   // Runs until the event loop stops: starts a loop for each subscriber as contracts name them.

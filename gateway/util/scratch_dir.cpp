@@ -1,6 +1,6 @@
 #include "gateway/util/scratch_dir.hpp"
 
-#include <cstdlib>
+#include <stdlib.h>  // mkdtemp (POSIX)
 
 #include <stdexcept>
 

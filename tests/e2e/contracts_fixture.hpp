@@ -3,6 +3,7 @@
 // (copies of the shipped ones, plus contracts written for one test), a gateway
 // on them and a database of its own, partner data with contact details, and
 // clocks for the tests that measure.
+#include <stdlib.h>
 #include <doctest/doctest.h>
 #include <rapidjson/document.h>
 

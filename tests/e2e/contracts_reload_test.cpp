@@ -1,6 +1,6 @@
 // Reloading the contracts - by SIGHUP or the back-office's admin endpoint: all at once, a bad set refused with
 // the old one kept, and no request failing while it happens.
-#include <csignal>
+#include <signal.h>
 
 #include <atomic>
 #include <mutex>

@@ -134,6 +134,12 @@ void busy_household(ApiClient& api, const std::string& territory) {
 
 }  // namespace
 
+}  // namespace siao::test::contracts
+
+// At file scope: cppcheck 2.10 cannot parse doctest's TEST_CASE inside a namespace.
+using namespace siao::test;
+using namespace siao::test::contracts;
+
 TEST_CASE("delivery sends every change once and in order per household with a signature that verifies") {
   HookGateway g;
   g.start();
@@ -417,5 +423,3 @@ TEST_CASE("delivery to a slow receiver past the timeout is retried until it answ
   REQUIRE(eventually([&] { return g.in_state("delivered") == events; }, 20s));
   check_order(g.receiver.accepted(), g.seqs_by_household());
 }
-
-}  // namespace siao::test::contracts

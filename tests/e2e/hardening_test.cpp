@@ -53,7 +53,7 @@ struct ElfFacts {
     if (!stack_segment || executable_stack) out.emplace_back("a non-executable stack");
     if (writable_and_executable) out.emplace_back("W^X segments");
     if (text_relocations) out.emplace_back("no text relocations");
-    if (!imports.count("__stack_chk_fail")) out.emplace_back("the stack protector");
+    if (!imports.contains("__stack_chk_fail")) out.emplace_back("the stack protector");
     if (!fortified()) out.emplace_back("FORTIFY");
     return out;
   }
@@ -109,7 +109,7 @@ ElfFacts elf_facts(const std::string& path) {
     const auto* sh = reinterpret_cast<const Elf64_Shdr*>(base + offset);
     if (sh->sh_type != SHT_DYNSYM || sh->sh_link >= eh->e_shnum) continue;
     const auto* strings =
-        reinterpret_cast<const Elf64_Shdr*>(base + eh->e_shoff + sh->sh_link * eh->e_shentsize);
+        reinterpret_cast<const Elf64_Shdr*>(base + eh->e_shoff + std::size_t{sh->sh_link} * eh->e_shentsize);
     if (!in_file(sh->sh_offset, sh->sh_size) || !in_file(strings->sh_offset, strings->sh_size)) continue;
     const auto* syms = reinterpret_cast<const Elf64_Sym*>(base + sh->sh_offset);
     for (std::size_t s = 0; s < sh->sh_size / sizeof(Elf64_Sym); ++s)

@@ -83,10 +83,10 @@ void wrong_types(std::vector<Row>& rows, const std::string& what, const std::str
   for (const auto& pointer : pointers) {
     const auto* original = rapidjson::Pointer(pointer.c_str()).Get(valid);
     std::vector<std::string> replacements = {"12345", "true", "18446744073709551616"};
-    if (!original->IsObject()) replacements.push_back("{}");
-    if (!original->IsArray()) replacements.push_back("[]");
-    if (!original->IsString()) replacements.push_back("\"text\"");
-    if (!nullable.count(pointer)) replacements.push_back("null");
+    if (!original->IsObject()) replacements.emplace_back("{}");
+    if (!original->IsArray()) replacements.emplace_back("[]");
+    if (!original->IsString()) replacements.emplace_back("\"text\"");
+    if (!nullable.contains(pointer)) replacements.emplace_back("null");
     for (const auto& replacement : replacements) {
       rapidjson::Document body;
       body.CopyFrom(valid, body.GetAllocator());
@@ -347,14 +347,14 @@ TEST_CASE("hostile input: every row of the table gets its status and problem - a
       {"rosalie body: ../ in cleFamille", post_rosalie(replaced(famille_valid, "F-HOST-1", "../../F-HOST-1")), 422, "validation-failed", "/cleFamille"},
 
       // Oversize headers.
-      {"header: one of 20 KiB", raw_request("GET", "/health", {{"X-Big", std::string(20 * 1024, 'a')}}), 431, "headers-too-large"},
+      {"header: one of 20 KiB", raw_request("GET", "/health", {{"X-Big", std::string(std::size_t{20} * 1024, 'a')}}), 431, "headers-too-large"},
       {"header: 3000 small ones", [] {
          RawHeaders many;
          for (int i = 0; i < 3000; ++i) many.emplace_back("X-H" + std::to_string(i), "v");
          return raw_request("GET", "/health", many);
        }(), 431, "headers-too-large"},
-      {"request line: a target of 20 KiB", get_v2(households + "?lastName=" + std::string(20 * 1024, 'A')), 431, "headers-too-large"},
-      {"header: a key of 10 KiB", raw_request("GET", households + "/" + household, {bearer(std::string(10 * 1024, 'k'))}), 401, "unauthenticated"},
+      {"request line: a target of 20 KiB", get_v2(households + "?lastName=" + std::string(std::size_t{20} * 1024, 'A')), 431, "headers-too-large"},
+      {"header: a key of 10 KiB", raw_request("GET", households + "/" + household, {bearer(std::string(std::size_t{10} * 1024, 'k'))}), 401, "unauthenticated"},
 
       // Content types.
       {"content type: none", raw_request("POST", households, {bearer(kBackofficeKey)}, household_valid), 415, "unsupported-media-type"},

@@ -69,10 +69,10 @@ struct ContractView {
   std::map<std::string, std::set<std::string>> readable;  // per resource kind, resolved against the catalogue
   bool bounded_reads = false;  // some "read" other than "*", even one listing every field (as the gateway counts)
 
-  bool has(const std::string& scope) const { return scopes.count("*") || scopes.count(scope); }
+  bool has(const std::string& scope) const { return scopes.contains("*") || scopes.contains(scope); }
   bool sees(const std::string& territory) const { return !territories || territories->count(territory); }
   bool reads(const std::string& kind, const std::string& field) const {
-    return kMetadata.count(field) || readable.at(kind).count(field);
+    return kMetadata.contains(field) || readable.at(kind).contains(field);
   }
   // Bounded in territories or fields: the routes of a global scope would show it more than it may see.
   bool restricted() const { return territories.has_value() || bounded_reads; }
@@ -88,7 +88,7 @@ inline std::set<std::string> field_set(const rapidjson::Value* set, const std::v
   std::set<std::string> except;
   for (const auto& f : (*set)["except"].GetArray()) except.insert(f.GetString());
   for (const auto& f : all)
-    if (!except.count(f)) out.insert(f);
+    if (!except.contains(f)) out.insert(f);
   return out;
 }
 

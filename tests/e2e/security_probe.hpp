@@ -65,7 +65,7 @@ class Probe {
   ApiResult call(const std::string& method, const std::string& target, const std::string& body = {},
                  std::map<std::string, std::string> headers = {}) {
     ApiClient client(port_, key_of(view_.id));
-    if (method == "PATCH" && !headers.count("Content-Type")) headers["Content-Type"] = "application/merge-patch+json";
+    if (method == "PATCH" && !headers.contains("Content-Type")) headers["Content-Type"] = "application/merge-patch+json";
     auto r = client.send(method, target, body, headers);
     ++calls_;
     scan(method + " " + target, r);
@@ -97,7 +97,7 @@ class Probe {
     }
   }
 
-  bool never_seen(const std::string& id) const { return never_seen_.count(id) > 0; }
+  bool never_seen(const std::string& id) const { return never_seen_.contains(id); }
 
  private:
   void scan(const std::string& where, const ApiResult& r) {

@@ -51,7 +51,7 @@ class BoundaryGateway {
     for (const auto& v : views)
       if (v.territories) named.insert(v.territories->begin(), v.territories->end());
     for (const char* code : {"01", "02", "03", "04", "05", "06", "07", "08", "09", "10"})
-      if (!named.count(code)) {
+      if (!named.contains(code)) {
         world.outside = code;
         break;
       }
@@ -161,7 +161,7 @@ inline void check_page(Probe& p, const World& w, const std::string& where, const
     else if (!visible(p.view(), *known)) p.finding(where, "answers " + id + ", now in " + known->territory);
   }
   for (const auto& id : expected)
-    if (!got.count(id)) p.finding(where, "leaves out " + id + ", which it may see");
+    if (!got.contains(id)) p.finding(where, "leaves out " + id + ", which it may see");
 }
 
 // Searches and lists: households by every criterion, persons by match.
@@ -243,7 +243,7 @@ inline void sweep_events(Probe& p, const World& w) {
   }
   for (const auto* h : w.of_kind("household")) {
     const bool born_visible = v.sees(h->was.empty() ? h->territory : h->was);
-    if (born_visible && !created.count(h->id)) p.finding("GET /api/v2/events", "leaves out the creation of " + h->id);
+    if (born_visible && !created.contains(h->id)) p.finding("GET /api/v2/events", "leaves out the creation of " + h->id);
   }
 }
 
@@ -261,11 +261,11 @@ inline void sweep_writes(Probe& p, const World& w, const BoundaryGateway& gw) {
   std::map<std::string, ApiResult> nevers;  // the same call about an id never minted, made once
   auto as_never = [&](const std::string& method, const std::string& target, const std::string& never_target,
                       const std::string& body, const std::string& never_body, const std::string& asked,
-                      const std::string& never_id, std::map<std::string, std::string> headers = {}) {
+                      const std::string& never_id, const std::map<std::string, std::string>& headers = {}) {
     const auto got = p.call(method, target, body, headers);
     auto key = method + " " + never_target + " " + never_body;
     for (const auto& [name, value] : headers) key += " " + name + ": " + value;
-    if (!nevers.count(key)) nevers.emplace(key, p.call(method, never_target, never_body, headers));
+    if (!nevers.contains(key)) nevers.emplace(key, p.call(method, never_target, never_body, headers));
     expect_as_never(p, method + " " + target + " " + body, got, asked, nevers.at(key), never_id);
   };
   for (const auto& r : w.resources) {

@@ -105,8 +105,8 @@ class Seeder {
   }
 
   // An emergency request with a placement and an insertion request with an orientation and a proposal.
-  // By value: the caller's strings may live in `world_.resources`, which grows below.
-  void requests(std::string household, std::string territory) {
+  // By value: the caller's strings may live in `world_.resources`, which grows below (a reference would dangle).
+  void requests(std::string household, std::string territory) {  // NOLINT(performance-unnecessary-value-param)
     int n = markers_.next();
     auto hotel = "HOTEL-BOUNDARY-" + std::to_string(n);
     auto e = request(household, territory, "emergency", "HOTEL");
@@ -123,7 +123,7 @@ class Seeder {
   // A household made in `from`, then moved to `to` by the back-office.
   void moved(const std::string& from, const std::string& to) {
     auto at = household(from, false);
-    auto& h = world_.resources[at];
+    const auto& h = world_.resources[at];
     auto r = api_.patch("/api/v2/households/" + h.id, R"({"territory":")" + to + R"("})", "\"1\"");
     REQUIRE_MESSAGE(r.status == 200, r.body);
     for (std::size_t i = at; i < world_.resources.size(); ++i) {

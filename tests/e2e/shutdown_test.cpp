@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include <csignal>
+#include <signal.h>
 
 #include <atomic>
 #include <boost/beast/http/error.hpp>

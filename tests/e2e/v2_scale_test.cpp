@@ -1,5 +1,5 @@
 #include <atomic>
-#include <csignal>
+#include <signal.h>
 #include <set>
 #include <thread>
 

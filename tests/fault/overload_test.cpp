@@ -39,7 +39,7 @@ RequestMaker mixed_requests(const std::string& household) {
   const std::string key = test_key(kFlooder);
   const std::string read = raw_request("GET", "/api/v2/households/" + household, {bearer(key)});
   return [key, read](std::uint64_t n) {
-    if (n % 2) return read;
+    if (n % 2) return std::string(read);  // a copy: the same request is made again
     const auto body = household_body("75", {person_json("head", "CRUE" + std::to_string(n), "female", "1990-01-01")});
     return raw_request("POST", "/api/v2/households", {bearer(key), {"Content-Type", "application/json"}}, body);
   };
@@ -77,7 +77,6 @@ TEST_CASE("overload at ten times the sustainable rate is shed while memory and /
   // connections measures the kernel's SYN retries rather than the gateway.
   const double rate = 10 * sustainable;
   LoadReport flood;
-  long rss_peak = 0;
   {
     RssSampler rss(pid);
     LatencyProbe health({.port = g.port(), .path = "/health", .every = 100ms});
@@ -85,7 +84,7 @@ TEST_CASE("overload at ten times the sustainable rate is shed while memory and /
         open_loop({.port = g.port(), .duration = duration, .answer_timeout = 30s, .connections = 4000, .rate = rate},
                   mixed_requests(seeded.household));
     health.stop();
-    rss_peak = rss.peak_kib();
+    const long rss_peak = rss.peak_kib();
     MESSAGE("figures: overload: " << flood.arrivals << " arrivals at " << rate << "/s over " << flood.seconds
                                   << " s - answered " << flood.answered() << " - " << flood.statuses_text()
                                   << " - unanswered " << flood.unanswered << " - not sent " << flood.not_sent

@@ -11,6 +11,7 @@
 #include <pqxx/pqxx>
 #include <sstream>
 #include <stdexcept>
+#include <vector>
 
 #include "tests/support/gateway_process.hpp"
 
@@ -36,15 +37,20 @@ std::string read_all(const std::string& path) {
 }  // namespace
 
 OwnCluster::OwnCluster() {
-  auto pgctl = pgctl_path();
+  static_cast<void>(pgctl_path());  // before making anything: fails when the suite was not started by scripts/test
   char pattern[] = "/tmp/siao-fault-pg-XXXXXX";
   if (!mkdtemp(pattern)) throw std::runtime_error("mkdtemp failed");
   dir_ = pattern;
   data_ = dir_ + "/data";
   // As root, pg_ctl runs as the OS user postgres (scripts/lib/pg-ctl), who must own the directory.
-  if (geteuid() == 0)
-    if (const passwd* pw = getpwnam("postgres"); pw && ::chown(dir_.c_str(), pw->pw_uid, pw->pw_gid) != 0)
+  if (geteuid() == 0) {
+    passwd pw{};
+    passwd* found = nullptr;
+    std::vector<char> buf(16384);
+    if (getpwnam_r("postgres", &pw, buf.data(), buf.size(), &found) == 0 && found &&
+        ::chown(dir_.c_str(), pw.pw_uid, pw.pw_gid) != 0)
       throw std::runtime_error("cannot give " + dir_ + " to postgres");
+  }
   ::chmod(dir_.c_str(), 0755);
   port_ = free_port();
   pg_ctl("init -s -D " + data_ + " -o '--auth=trust --username=postgres --encoding=UTF8 --locale=C --no-sync'");
@@ -104,7 +110,7 @@ std::vector<pid_t> OwnCluster::processes() const {
     auto close = stat.rfind(')');
     if (close == std::string::npos) continue;
     std::istringstream rest(stat.substr(close + 1));
-    char state;
+    char state = 0;
     pid_t ppid = 0;
     if (rest >> state >> ppid && ppid == postmaster) out.push_back(static_cast<pid_t>(std::stol(name)));
   }

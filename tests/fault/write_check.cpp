@@ -163,7 +163,7 @@ bool check_call(const Call& c, const Database& db, CheckResult& r) {
     if (!records.empty() && a.status != 0 && records[0].status != a.status &&
         !(a.status == 503 && a.slug() == "outcome-unknown"))
       problem("answered " + std::to_string(a.status) + " but recorded " + std::to_string(records[0].status), true);
-    if (!records.empty() && is_2xx(records[0].status)) committed.push_back(&records[0]);
+    if (!records.empty() && is_2xx(records[0].status)) committed.push_back(records.data());
   }
 
   // The call's effect: what its committed exchanges wrote to its resource.

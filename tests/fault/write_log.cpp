@@ -39,9 +39,8 @@ bool Call::creates() const {
 }
 
 const Attempt* Call::acknowledged() const {
-  for (auto it = attempts.rbegin(); it != attempts.rend(); ++it)
-    if (it->ok()) return &*it;
-  return nullptr;
+  const auto it = std::find_if(attempts.rbegin(), attempts.rend(), [](const Attempt& a) { return a.ok(); });
+  return it == attempts.rend() ? nullptr : &*it;
 }
 
 namespace {
@@ -141,7 +140,7 @@ struct WriteLoad::Client {
     }
   }
 
-  Call base(Op op, const std::string& method, const std::string& target) {
+  Call base(Op op, const std::string& method, const std::string& target) const {
     Call c;
     c.op = op;
     c.client = index;
@@ -174,8 +173,8 @@ struct WriteLoad::Client {
 
   Household& pick() { return households[static_cast<std::size_t>(roll(static_cast<int>(households.size())))]; }
 
-  Call read(const Household& h) { return base(Op::read, "GET", "/api/v2/households/" + h.id); }
-  Call read_request(const Request& q) { return base(Op::read, "GET", "/api/v2/requests/" + q.id); }
+  Call read(const Household& h) const { return base(Op::read, "GET", "/api/v2/households/" + h.id); }
+  Call read_request(const Request& q) const { return base(Op::read, "GET", "/api/v2/requests/" + q.id); }
 
   static std::string person(const std::string& role, const std::string& name, const std::string& first,
                             const std::string& sex, const std::string& born) {
@@ -294,13 +293,14 @@ struct WriteLoad::Client {
     return nullptr;
   }
   Request* find_request(const std::string& id) {
+    // cppcheck-suppress constVariable ; the request found is handed out to be changed
     for (auto& h : households)
       for (auto& q : h.requests)
         if (q.id == id) return &q;
     return nullptr;
   }
 
-  void learn_household(Household& h, const rapidjson::Value& v) {
+  static void learn_household(Household& h, const rapidjson::Value& v) {
     h.version = int_at(v, "version");
     h.territory = text_at(v, "territory");
     if (!v.HasMember("members") || !v["members"].IsArray()) return;

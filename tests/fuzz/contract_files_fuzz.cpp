@@ -78,7 +78,7 @@ const Sources& sources() {
 // A name the input gives itself (its "id"), when it can be a file name: a contract loads only from <id>.json.
 std::string own_name(const rapidjson::Document& doc, const char* fallback) {
   if (!doc.IsObject() || !doc.HasMember("id") || !doc["id"].IsString()) return fallback;
-  const std::string id(doc["id"].GetString(), doc["id"].GetStringLength());
+  std::string id(doc["id"].GetString(), doc["id"].GetStringLength());
   if (id.empty() || id.size() > 64) return fallback;
   for (char c : id)
     if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))

@@ -8,17 +8,18 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <cstdlib>
-#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <system_error>
 #include <thread>
 #include <vector>
 
 #include "tests/support/http_client.hpp"
 #include "tests/support/test_cert.hpp"
 
-extern char** environ;
+// POSIX has programs declare it; glibc's <unistd.h> does only under _GNU_SOURCE.
+extern char** environ;  // NOLINT(readability-redundant-declaration)
 
 namespace siao::test {
 
@@ -46,7 +47,7 @@ std::vector<std::string> child_environment(const std::map<std::string, std::stri
     std::string_view kv(*e);
     if (kv.rfind("GATEWAY_", 0) == 0 || kv.rfind("DATABASE_URL=", 0) == 0 || kv.rfind("SIAO_KEY_", 0) == 0) continue;
     auto key = std::string(kv.substr(0, kv.find('=')));
-    if (!extra.count(key)) out.emplace_back(kv);
+    if (!extra.contains(key)) out.emplace_back(kv);
   }
   for (const auto& [k, v] : extra) out.push_back(k + "=" + v);
   return out;
@@ -75,7 +76,7 @@ pid_t spawn(const std::vector<std::string>& args, const std::map<std::string, st
   pid_t pid = -1;
   int rc = posix_spawn(&pid, bin.c_str(), &actions, nullptr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) throw std::runtime_error("cannot start " + bin + ": " + std::strerror(rc));
+  if (rc != 0) throw std::runtime_error("cannot start " + bin + ": " + std::generic_category().message(rc));
   return pid;
 }
 
@@ -119,14 +120,14 @@ void with_test_defaults(std::map<std::string, std::string>& env) {
   set_default("SIAO_KEY_ROSALIE", kRosalieKey);
 }
 
-GatewayProcess::GatewayProcess(GatewayOptions options) : options_(std::move(options)) {
-  http_port_ = options_.http_port ? options_.http_port : free_port();
+GatewayProcess::GatewayProcess(GatewayOptions options)
+    : options_(std::move(options)), http_port_(options_.http_port ? options_.http_port : free_port()) {
   auto env = options_.env;
   env["GATEWAY_HTTP_LISTEN"] = "127.0.0.1:" + std::to_string(http_port_);
   env["DATABASE_URL"] = options_.database_url.empty()
                             ? "postgresql://nobody@127.0.0.1:" + std::to_string(free_port()) + "/none"
                             : options_.database_url;
-  if (!env.count("GATEWAY_LOG_LEVEL")) env["GATEWAY_LOG_LEVEL"] = "info";
+  if (!env.contains("GATEWAY_LOG_LEVEL")) env["GATEWAY_LOG_LEVEL"] = "info";
   with_test_defaults(env);
   if (options_.tls) {
     https_port_ = free_port();
@@ -162,14 +163,14 @@ GatewayProcess::~GatewayProcess() {
   if (!log_path_.empty()) ::unlink(log_path_.c_str());
 }
 
-void GatewayProcess::signal(int signo) { ::kill(pid_, signo); }
+void GatewayProcess::signal(int signo) const { ::kill(pid_, signo); }
 
 std::optional<int> GatewayProcess::wait_exit(std::chrono::milliseconds timeout) {
   if (!exit_code_) exit_code_ = reap(pid_, timeout);
   return exit_code_;
 }
 
-bool GatewayProcess::wait_ready(std::chrono::milliseconds timeout) {
+bool GatewayProcess::wait_ready(std::chrono::milliseconds timeout) const {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {
     try {

@@ -45,11 +45,11 @@ class GatewayProcess {
   int https_port() const { return https_port_; }
   pid_t pid() const { return pid_; }
 
-  void signal(int signo);
+  void signal(int signo) const;
   // Waits for the process to end; its exit code, or nothing on timeout.
   std::optional<int> wait_exit(std::chrono::milliseconds timeout);
   // Waits until GET /ready answers 200.
-  bool wait_ready(std::chrono::milliseconds timeout);
+  bool wait_ready(std::chrono::milliseconds timeout) const;
   std::string output() const;  // what it printed (stdout and stderr)
 
  private:

@@ -16,6 +16,7 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -61,7 +62,7 @@ struct LoadReport {
       if (keep(a.status)) v.push_back(a.ms);
     if (v.empty()) return 0;
     std::sort(v.begin(), v.end());
-    auto rank = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
+    auto rank = static_cast<std::size_t>(std::llround(p * static_cast<double>(v.size() - 1)));
     return v[std::min(rank, v.size() - 1)];
   }
   double percentile_ms(double p) const {
@@ -144,7 +145,7 @@ inline net::awaitable<bool> exchange(State& s, Connection& c, const std::string&
   const auto since = Clock::now();
   auto [wec, written] = co_await net::async_write(c.stream, net::buffer(bytes), kAwait);
   bhttp::response_parser<bhttp::string_body> parser;
-  parser.body_limit(64 * 1024 * 1024);
+  parser.body_limit(std::uint64_t{64} * 1024 * 1024);
   beast::error_code rec = wec;
   if (!wec) std::tie(rec, written) = co_await bhttp::async_read(c.stream, c.buffer, parser, kAwait);
   if (rec) {

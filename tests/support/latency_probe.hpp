@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -55,7 +56,7 @@ class LatencyProbe {
     }
     if (v.empty()) return 0;
     std::sort(v.begin(), v.end());
-    auto rank = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
+    auto rank = static_cast<std::size_t>(std::llround(p * static_cast<double>(v.size() - 1)));
     return v[std::min(rank, v.size() - 1)];
   }
   std::string summary() const {

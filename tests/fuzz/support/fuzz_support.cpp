@@ -11,6 +11,7 @@
 
 // Every sanitizer report is a crash (libFuzzer stops on a crash only), even when UBSAN_OPTIONS is unset or leaves
 // these out; the one suppression is a defect of RapidJSON 1.1 (ubsan.supp).
+// NOLINTNEXTLINE(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp): the sanitizer runtime's own hook
 extern "C" const char* __ubsan_default_options() {
   return "halt_on_error=1:print_stacktrace=1:suppressions=" SIAO_SOURCE_DIR "/tests/fuzz/ubsan.supp";
 }
@@ -34,7 +35,7 @@ const std::filesystem::path& scratch_mapping_dir() {
   namespace fs = std::filesystem;
   static const util::ScratchDir dir("siao-fuzz");
   static const fs::path mapping = [] {
-    const fs::path out = dir.path() / "mapping";
+    fs::path out = dir.path() / "mapping";
     fs::copy(source_root() / "mapping", out, fs::copy_options::recursive);
     fs::copy_file(source_root() / "tests/fuzz/seeds/contract_files/partner-mapping.json", out / "partner-mapping.json");
     return out;
