@@ -4,9 +4,12 @@
 #include <rapidjson/pointer.h>
 
 #include <functional>
-
 #include <regex>
+#include <set>
+#include <string>
+#include <utility>
 
+#include "tests/fuzz/support/route_table.hpp"
 #include "tests/support/gateway_process.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/test_database.hpp"
@@ -104,6 +107,29 @@ TEST_CASE("the OpenAPI document describes exactly the routes served") {
       CHECK_MESSAGE(status != 404, path);
       CHECK_MESSAGE(status != 405, path);
     }
+}
+
+// The `target` fuzz target routes requests through its own copy of the route table (it cannot start the server):
+// that copy must be every route the gateway serves, no more, or the fuzzing misses the routes added since.
+TEST_CASE("the route table of the target fuzz target is the routes the gateway describes") {
+  GatewayProcess gw({});
+  HttpClient client(gw.http_port());
+  auto doc = parse(client.get("/openapi.json").body);
+  using Route = std::pair<std::string, std::string>;  // method, pattern
+  std::set<Route> served;
+  for (const auto& path : doc["paths"].GetObject())
+    for (const auto& op : path.value.GetObject()) {
+      std::string method = op.name.GetString();
+      for (auto& c : method) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      served.emplace(method, path.name.GetString());
+    }
+  std::set<Route> fuzzed;
+  for (const auto& r : siao::fuzz::kGatewayRoutes) fuzzed.emplace(r.method, r.pattern);
+  for (const char* method : siao::fuzz::kPartnerMethods)
+    for (const char* pattern : siao::fuzz::kPartnerPatterns) fuzzed.emplace(method, pattern);
+  REQUIRE(served.size() > 30);
+  for (const auto& r : served) CHECK_MESSAGE(fuzzed.contains(r), r.first << " " << r.second << " is not fuzzed");
+  for (const auto& r : fuzzed) CHECK_MESSAGE(served.contains(r), r.first << " " << r.second << " is not served");
 }
 
 TEST_CASE("the OpenAPI document carries the v2 schemas and every reference in it resolves") {

@@ -22,70 +22,19 @@
 #include "gateway/http/target.hpp"
 #include "gateway/mapping/mapping.hpp"
 #include "support/fuzz_support.hpp"
+#include "support/route_table.hpp"
 
 namespace {
 
 using namespace siao;
 namespace declarative = siao::adapters::declarative;
-using http::Method;
-
-// The patterns the gateway registers (gateway/ops, gateway/api/v2, gateway/api/audit, gateway/api/admin,
-// gateway/delivery, adapters/rosalie, adapters/declarative), by method.
-struct Pattern {
-  Method method;
-  const char* pattern;
-};
-constexpr Pattern kRoutes[] = {
-    {Method::get, "/health"},
-    {Method::get, "/ready"},
-    {Method::get, "/metrics"},
-    {Method::get, "/openapi.json"},
-    {Method::post, "/api/v2/households"},
-    {Method::get, "/api/v2/households"},
-    {Method::get, "/api/v2/households/{id}"},
-    {Method::patch, "/api/v2/households/{id}"},
-    {Method::post, "/api/v2/households/{id}/members"},
-    {Method::get, "/api/v2/households/{id}/history"},
-    {Method::get, "/api/v2/households/{id}/requests"},
-    {Method::post, "/api/v2/households/{id}/merge"},
-    {Method::get, "/api/v2/persons/{id}"},
-    {Method::patch, "/api/v2/persons/{id}"},
-    {Method::get, "/api/v2/persons/{id}/history"},
-    {Method::post, "/api/v2/persons/match"},
-    {Method::get, "/api/v2/persons/{id}/duplicates"},
-    {Method::post, "/api/v2/persons/{id}/merge"},
-    {Method::get, "/api/v2/persons/{id}/disclosures"},
-    {Method::post, "/api/v2/requests"},
-    {Method::get, "/api/v2/requests/{id}"},
-    {Method::post, "/api/v2/requests/{id}/transitions"},
-    {Method::get, "/api/v2/events"},
-    {Method::get, "/api/v2/audit/exchanges"},
-    {Method::get, "/api/v2/audit/exchanges/{id}"},
-    {Method::post, "/api/v2/audit/verify"},
-    {Method::post, "/api/v2/audit/replay"},
-    {Method::post, "/api/v2/admin/contracts/reload"},
-    {Method::get, "/api/v2/admin/deliveries"},
-    {Method::post, "/api/v2/admin/deliveries/redrive"},
-    {Method::post, "/api/v2/admin/deliveries/{id}/redrive"},
-    {Method::post, "/api/v1.1/familles"},
-    {Method::get, "/api/v1.1/familles/{cleFamille}"},
-    {Method::put, "/api/v1.1/familles/{cleFamille}"},
-    {Method::post, "/api/v1.1/demandes"},
-    {Method::get, "/api/v1.1/demandes/{idDemandeRosalie}"},
-    {Method::post, "/api/v1.1/demandes/{idDemandeRosalie}/statut"},
-    {Method::post, "/api/v1.1/reservations"},
-    {Method::post, "/api/v1.1/reservations/{idReservation}/fin"},
-};
-constexpr Method kPartnerMethods[] = {Method::get, Method::post, Method::put, Method::patch};
-constexpr const char* kPartnerPatterns[] = {"/api/partner/{a}", "/api/partner/{a}/{b}", "/api/partner/{a}/{b}/{c}",
-                                            "/api/partner/{a}/{b}/{c}/{d}"};
 
 const http::Router& router() {
   static const http::Router r = [] {
     http::Router out;
-    for (const auto& route : kRoutes) out.add(route.method, route.pattern, {}, "{}");
-    for (auto method : kPartnerMethods)
-      for (const char* pattern : kPartnerPatterns) out.add(method, pattern, {}, "{}");
+    for (const auto& route : fuzz::kGatewayRoutes) out.add(http::parse_method(route.method), route.pattern, {}, "{}");
+    for (const char* method : fuzz::kPartnerMethods)
+      for (const char* pattern : fuzz::kPartnerPatterns) out.add(http::parse_method(method), pattern, {}, "{}");
     return out;
   }();
   return r;
