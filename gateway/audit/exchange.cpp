@@ -122,7 +122,7 @@ void Exchange::step(pqxx::transaction_base& tx) {
 
 void Exchange::run_with_idempotency(pqxx::transaction_base& tx, std::string_view key) {
   // The key is an SQL parameter: PostgreSQL refuses invalid UTF-8 in it (a 500), and a NUL would cut it short.
-  if (key.empty() || key.size() > 255 || key.find('\0') != std::string_view::npos || !util::is_valid_utf8(key))
+  if (key.empty() || key.size() > 255 || !util::is_storable_text(key))
     throw http::HttpError(http::make_problem(400, "bad-idempotency-key",
                                              "Idempotency-Key must be 1 to 255 characters of UTF-8 text."));
   std::string k(key);

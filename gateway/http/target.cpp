@@ -11,9 +11,7 @@ namespace {
 // What a decoded segment or parameter may hold: UTF-8 text without NUL. Ids, keys and search values go on to SQL
 // parameters, where a NUL cuts the value short (a key with "%00" after it would find the key before it) and
 // invalid UTF-8 is an error of the database (a 500); no id, key or value of the API holds either.
-bool usable(std::string_view decoded) {
-  return decoded.find('\0') == std::string_view::npos && util::is_valid_utf8(decoded);
-}
+bool usable(std::string_view decoded) { return util::is_storable_text(decoded); }
 
 }  // namespace
 

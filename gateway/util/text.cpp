@@ -24,8 +24,10 @@ std::string base64(std::string_view data) {
   return out;
 }
 
+bool is_storable_text(std::string_view s) { return s.find('\0') == std::string_view::npos && is_valid_utf8(s); }
+
 std::string storable_text(std::string_view s) {
-  if (s.find('\0') == std::string_view::npos && is_valid_utf8(s)) return std::string(s);
+  if (is_storable_text(s)) return std::string(s);
   return "base64:" + base64(s);
 }
 

@@ -5,14 +5,15 @@ changed file, directly or through other project headers.
   affected.py ROOT CHANGED...
 
 CHANGED are paths relative to ROOT (as `git diff --name-only` prints them). Includes are followed by their
-quoted form only ("gateway/...", or relative to the including file): third-party headers do not change with
-the project. scripts/lint --since uses it to analyse, after a clean full run, only what changed since.
+quoted form only (relative to the including file, else to an include root of the build: the source root and
+tests/fuzz): third-party headers do not change with the project. scripts/lint --since uses it to analyse, after a clean full run, only what changed since.
 """
 import os
 import re
 import sys
 
 PROJECT_DIRS = ("gateway", "adapters", "tests")
+INCLUDE_ROOTS = ("", "tests/fuzz")  # the -I of the project's own headers (CMakeLists.txt, tests/fuzz)
 SOURCE_EXT = (".cpp", ".cc")
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.MULTILINE)
 
@@ -29,11 +30,11 @@ def includes_of(root, path):
     with open(os.path.join(root, path), encoding="utf-8", errors="replace") as f:
         text = f.read()
     for name in INCLUDE.findall(text):
-        beside = os.path.normpath(os.path.join(os.path.dirname(path), name))
-        if os.path.isfile(os.path.join(root, beside)):
-            yield beside
-        elif os.path.isfile(os.path.join(root, name)):
-            yield os.path.normpath(name)
+        for base in (os.path.dirname(path),) + INCLUDE_ROOTS:
+            candidate = os.path.normpath(os.path.join(base, name))
+            if os.path.isfile(os.path.join(root, candidate)):
+                yield candidate
+                break
 
 
 def main():

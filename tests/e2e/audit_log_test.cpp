@@ -67,13 +67,6 @@ struct AuditedGateway {
   }
 };
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 }  // namespace
 
 TEST_CASE("audit log: personal data is sealed - names appear nowhere in clear") {

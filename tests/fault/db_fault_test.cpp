@@ -100,14 +100,6 @@ void expect_no_internal_error(const std::vector<Call>& calls, const GatewayProce
 const std::pair<std::string, std::string> kLibpqxxLeak{
     "LSAN_OPTIONS", "suppressions=" SIAO_SOURCE_DIR "/tests/fault/lsan-libpqxx.supp:print_suppressions=0"};
 
-void stop_cleanly(GatewayProcess& gw) {
-  gw.signal(SIGTERM);
-  auto code = gw.wait_exit(30s);
-  REQUIRE(code.has_value());
-  CHECK_MESSAGE(*code == 0, tail(gw.output()));
-  CHECK_FALSE_MESSAGE(sanitizer_report(gw.output()), tail(gw.output()));
-}
-
 }  // namespace
 
 TEST_CASE("PostgreSQL stopped under load then started - 503 with Retry-After while down - serving within 5 s - no write lost") {
@@ -143,8 +135,7 @@ TEST_CASE("PostgreSQL stopped under load then started - 503 with Retry-After whi
   MESSAGE("figures: database restarts " << restarts << ", slowest recovery (pg_ctl start returned to first 2xx) "
                                         << slowest << " s, " << result.summary());
   expect_no_problem(result);
-  auto verify = audit_verify_failure(pg.url());
-  CHECK_MESSAGE(verify.empty(), verify);
+  expect_audit_verifies(pg.url());
   stop_cleanly(gw);
 }
 
@@ -182,8 +173,7 @@ TEST_CASE("PostgreSQL frozen under load then thawed - the gateway stays up - ser
   CHECK(recovery <= 5.0);
   expect_no_internal_error(calls, gw);
   expect_no_problem(check_writes(pg.url(), calls));
-  auto verify = audit_verify_failure(pg.url());
-  CHECK_MESSAGE(verify.empty(), verify);
+  expect_audit_verifies(pg.url());
   stop_cleanly(gw);
 }
 
@@ -232,7 +222,6 @@ TEST_CASE("a table locked by another session - calls answer 503 in bounded time 
                                                                                       << " s after the lock went");
   expect_no_internal_error(calls, gw);
   expect_no_problem(check_writes(db.url(), calls));
-  auto verify = audit_verify_failure(db.url());
-  CHECK_MESSAGE(verify.empty(), verify);
+  expect_audit_verifies(db.url());
   stop_cleanly(gw);
 }

@@ -1,10 +1,14 @@
 #pragma once
-// Assertions the fault tests share: a write check without problems, a gateway log without sanitizer report.
+// Assertions the fault tests share: a write check without problems, a gateway log without sanitizer report,
+// an audit chain that verifies, a clean stop.
 #include <doctest/doctest.h>
+#include <signal.h>
 
+#include <chrono>
 #include <string>
 
 #include "tests/fault/write_check.hpp"
+#include "tests/support/gateway_process.hpp"
 
 namespace siao::test::fault {
 
@@ -30,6 +34,21 @@ inline std::string tail(const std::string& output, std::size_t bytes = 16000) {
   if (report == std::string::npos) report = output.find("runtime error:");
   if (report != std::string::npos) return output.substr(report, bytes);
   return output.size() > bytes ? output.substr(output.size() - bytes) : output;
+}
+
+// `siao-gateway audit verify` on the database passes.
+inline void expect_audit_verifies(const std::string& database_url) {
+  const auto failure = audit_verify_failure(database_url);
+  CHECK_MESSAGE(failure.empty(), failure);
+}
+
+// SIGTERM: the gateway drains, exits 0 and leaves no sanitizer report.
+inline void stop_cleanly(GatewayProcess& gw) {
+  gw.signal(SIGTERM);
+  auto code = gw.wait_exit(std::chrono::seconds(30));
+  REQUIRE(code.has_value());
+  CHECK_MESSAGE(*code == 0, tail(gw.output()));
+  CHECK_FALSE_MESSAGE(sanitizer_report(gw.output()), tail(gw.output()));
 }
 
 inline double seconds(std::chrono::steady_clock::duration d) {

@@ -29,6 +29,7 @@
 #include <thread>
 #include <vector>
 
+#include "tests/fault/knobs.hpp"
 #include "tests/support/api_client.hpp"
 #include "tests/support/gateway_process.hpp"
 #include "tests/support/http_client.hpp"
@@ -188,11 +189,15 @@ net::awaitable<void> slow_sender(net::io_context& ioc, SlowReport* report, int p
     const auto started = Clock::now();
     auto [wec, n] = co_await net::async_write(socket, net::buffer(prefix), await);
     bool cut = static_cast<bool>(wec);
+    bool answered = false;  // bytes back stay unread (peeked): count the connection once
     while (!cut && Clock::now() < until) {
       timer.expires_after(every);
       co_await timer.async_wait(await);
       char c = 0;
-      if (::recv(socket.native_handle(), &c, 1, MSG_PEEK | MSG_DONTWAIT) > 0) ++report->answered;
+      if (!answered && ::recv(socket.native_handle(), &c, 1, MSG_PEEK | MSG_DONTWAIT) > 0) {
+        answered = true;
+        ++report->answered;
+      }
       cut = peer_closed(socket.native_handle());
       if (!cut) std::tie(wec, n) = co_await net::async_write(socket, net::buffer(" ", 1), await);
       cut = cut || wec;
@@ -218,13 +223,7 @@ SlowReport slowloris(int port, const std::vector<std::string>& prefixes, int con
 // How many idle connections this run holds: SIAO_FAULT_IDLE_CONNECTIONS (the long run), else 2000; within the
 // descriptors this process may open, less a margin for the rest of the test.
 int idle_connections_wanted() {
-  long wanted = 2000;
-  if (const char* text = std::getenv("SIAO_FAULT_IDLE_CONNECTIONS"); text && *text) {
-    char* end = nullptr;
-    wanted = std::strtol(text, &end, 10);
-    REQUIRE_MESSAGE((*end == '\0' && wanted >= 1 && wanted <= 1000000),
-                    "SIAO_FAULT_IDLE_CONNECTIONS must be 1 to 1000000, not '" << text << "'");
-  }
+  const long wanted = fault::knob("SIAO_FAULT_IDLE_CONNECTIONS", 2000, 1000000);
   rlimit limit{};
   REQUIRE(::getrlimit(RLIMIT_NOFILE, &limit) == 0);
   const long usable = static_cast<long>(limit.rlim_cur) - 512;

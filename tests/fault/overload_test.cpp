@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "tests/e2e/contracts_fixture.hpp"
+#include "tests/fault/knobs.hpp"
 #include "tests/support/http_load.hpp"
 #include "tests/support/latency_probe.hpp"
 #include "tests/support/process_memory.hpp"
@@ -25,13 +26,7 @@ constexpr const char* kFlooder = "flood-partner";
 constexpr auto kMaxWait = 1000ms;
 
 std::chrono::seconds flood_duration() {
-  const char* text = std::getenv("SIAO_FAULT_OVERLOAD_SECONDS");
-  if (!text || !*text) return std::chrono::seconds(12);
-  char* end = nullptr;
-  const long seconds = std::strtol(text, &end, 10);
-  REQUIRE_MESSAGE((*end == '\0' && seconds >= 1 && seconds <= 3600),
-                  "SIAO_FAULT_OVERLOAD_SECONDS must be 1 to 3600, not '" << text << "'");
-  return std::chrono::seconds(seconds);
+  return std::chrono::seconds(fault::knob("SIAO_FAULT_OVERLOAD_SECONDS", 12, 3600));
 }
 
 // Half creates, half reads of one household: the two paths through the pool.
@@ -111,7 +106,8 @@ TEST_CASE("overload at ten times the sustainable rate is shed while memory and /
     CHECK(flood.unanswered == 0);
     CHECK(flood.connect_failures == 0);
     CHECK(flood.answered() == flood.arrivals - flood.not_sent);
-    // Shedding keeps the service going: at least half of what it sustains alone is still served.
+    // Shedding keeps the service going: at least a quarter of what it sustains alone is still served (a CI machine
+    // runs other tests beside this one).
     CHECK((flood.count(200) + flood.count(201)) / flood.seconds > sustainable / 4);
     // Bounded time: what is served waited at most the bound (plus a batch, and a saturated machine's margin);
     // without it, each would wait for the thousands queued before it.

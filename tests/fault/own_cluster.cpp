@@ -27,13 +27,6 @@ std::string pgctl_path() {
   return p;
 }
 
-std::string read_all(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 }  // namespace
 
 OwnCluster::OwnCluster() {
@@ -77,8 +70,8 @@ void OwnCluster::pg_ctl(const std::string& args, bool must_succeed) {
   auto command = "'" + pgctl_path() + "' " + args + " >>'" + log + "' 2>&1";
   int rc = std::system(command.c_str());
   if (rc != 0 && must_succeed)
-    throw std::runtime_error("pg_ctl " + args + " failed (" + std::to_string(rc) + "):\n" + read_all(log) +
-                             read_all(data_ + "/server.log"));
+    throw std::runtime_error("pg_ctl " + args + " failed (" + std::to_string(rc) + "):\n" + read_file(log) +
+                             read_file(data_ + "/server.log"));
 }
 
 void OwnCluster::start() {
@@ -98,7 +91,7 @@ void OwnCluster::stop(const std::string& mode) {
 // The postmaster (first line of postmaster.pid) and its children.
 std::vector<pid_t> OwnCluster::processes() const {
   std::vector<pid_t> out;
-  std::istringstream pidfile(read_all(data_ + "/postmaster.pid"));
+  std::istringstream pidfile(read_file(data_ + "/postmaster.pid"));
   pid_t postmaster = 0;
   if (!(pidfile >> postmaster) || postmaster <= 0) return out;
   out.push_back(postmaster);
@@ -106,7 +99,7 @@ std::vector<pid_t> OwnCluster::processes() const {
     auto name = entry.path().filename().string();
     if (name.find_first_not_of("0123456789") != std::string::npos) continue;
     // /proc/PID/stat: "pid (comm) state ppid ..."; comm may hold spaces, so read after its last ')'.
-    auto stat = read_all(entry.path().string() + "/stat");
+    auto stat = read_file(entry.path().string() + "/stat");
     auto close = stat.rfind(')');
     if (close == std::string::npos) continue;
     std::istringstream rest(stat.substr(close + 1));

@@ -9,6 +9,7 @@
 #include <random>
 
 #include "tests/support/gateway_process.hpp"
+#include "tests/support/figures.hpp"
 #include "tests/support/http_client.hpp"
 
 namespace siao::test::fault {
@@ -27,12 +28,7 @@ const char* op_name(Op op) {
   return "?";
 }
 
-std::string Attempt::slug() const {
-  auto at = body.find("\"type\":\"/problems/");
-  if (at == std::string::npos) return {};
-  at += 18;
-  return body.substr(at, body.find('"', at) - at);
-}
+std::string Attempt::slug() const { return problem_slug(body); }
 
 bool Call::creates() const {
   return op == Op::household_create || op == Op::famille_create || op == Op::member_add || op == Op::request_create;

@@ -91,14 +91,14 @@ std::optional<int> reap(pid_t pid, std::chrono::milliseconds timeout) {
   }
 }
 
+}  // namespace
+
 std::string read_file(const std::string& path) {
   std::ifstream in(path);
   std::stringstream s;
   s << in.rdbuf();
   return s.str();
 }
-
-}  // namespace
 
 int free_port() {
   boost::asio::io_context ioc;

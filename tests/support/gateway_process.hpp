@@ -67,4 +67,7 @@ struct RunResult {
 };
 RunResult run_gateway(const std::vector<std::string>& args, std::map<std::string, std::string> env);
 
+// A whole file's text; empty when it cannot be read (a log not written yet, a process gone from /proc).
+std::string read_file(const std::string& path);
+
 }  // namespace siao::test

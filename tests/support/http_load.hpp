@@ -16,7 +16,6 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
-#include <cmath>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -24,6 +23,8 @@
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "tests/support/figures.hpp"
 
 namespace siao::test {
 
@@ -60,10 +61,7 @@ struct LoadReport {
     std::vector<double> v;
     for (const auto& a : answers)
       if (keep(a.status)) v.push_back(a.ms);
-    if (v.empty()) return 0;
-    std::sort(v.begin(), v.end());
-    auto rank = static_cast<std::size_t>(std::llround(p * static_cast<double>(v.size() - 1)));
-    return v[std::min(rank, v.size() - 1)];
+    return nearest_rank(std::move(v), p);
   }
   double percentile_ms(double p) const {
     return percentile_ms(p, [](int) { return true; });
@@ -116,15 +114,6 @@ struct State {
   LoadReport report;
 };
 
-// "/problems/<slug>" of a problem body, without parsing the JSON: cheap enough for thousands a second.
-inline std::string slug_of(const std::string& body) {
-  static const std::string kType = "\"type\":\"/problems/";
-  auto at = body.find(kType);
-  if (at == std::string::npos) return "?";
-  at += kType.size();
-  return body.substr(at, body.find('"', at) - at);
-}
-
 inline net::awaitable<std::unique_ptr<Connection>> connect(State& s) {
   auto c = std::make_unique<Connection>(s.ioc);
   ++s.open;
@@ -155,7 +144,10 @@ inline net::awaitable<bool> exchange(State& s, Connection& c, const std::string&
   const auto& msg = parser.get();
   const int status = static_cast<int>(msg.result_int());
   ++s.report.statuses[status];
-  if (status >= 400) ++s.report.problems[slug_of(msg.body())];
+  if (status >= 400) {
+    auto slug = problem_slug(msg.body());
+    ++s.report.problems[slug.empty() ? "?" : slug];
+  }
   if ((status == 429 || status == 503) && msg.find(bhttp::field::retry_after) == msg.end())
     ++s.report.shed_without_retry_after;
   s.report.answers.push_back({status, std::chrono::duration<double, std::milli>(Clock::now() - since).count()});

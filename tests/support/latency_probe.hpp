@@ -1,11 +1,10 @@
 #pragma once
 // A well-behaved client beside a hostile load: it sends one request every `every` on a thread of its own, and
-// keeps how long each answer took and which did not come (a failure counts the whole timeout). The fault tests
-// use it to show that other clients are served promptly meanwhile. Header-only.
+// keeps how long each took (a failed one: the time until it failed, up to the client's timeout) and how many
+// failed. The fault tests use it to show that other clients are served promptly meanwhile. Header-only.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <cmath>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -13,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/figures.hpp"
 #include "tests/support/http_client.hpp"
 
 namespace siao::test {
@@ -54,10 +54,7 @@ class LatencyProbe {
       std::lock_guard lock(mutex_);
       v = ms_;
     }
-    if (v.empty()) return 0;
-    std::sort(v.begin(), v.end());
-    auto rank = static_cast<std::size_t>(std::llround(p * static_cast<double>(v.size() - 1)));
-    return v[std::min(rank, v.size() - 1)];
+    return nearest_rank(std::move(v), p);
   }
   std::string summary() const {
     return std::to_string(probes()) + " probes of " + target_.path + ": median " + std::to_string(percentile_ms(0.5)) +
