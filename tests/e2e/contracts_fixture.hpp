@@ -27,6 +27,7 @@
 #include "gateway/util/hex.hpp"
 #include "tests/support/api_client.hpp"
 #include "tests/support/gateway_process.hpp"
+#include "tests/support/eventually.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/test_database.hpp"
 
@@ -241,17 +242,6 @@ inline std::vector<std::string> error_messages(const ApiResult& r) {
   for (const auto& e : errors->GetArray())
     if (e.HasMember("message") && e["message"].IsString()) out.emplace_back(e["message"].GetString());
   return out;
-}
-
-// True once `ok()` is, polling every 50 ms, within `within`.
-template <class F>
-bool eventually(F&& ok, std::chrono::milliseconds within = 5s) {
-  auto deadline = std::chrono::steady_clock::now() + within;
-  for (;;) {
-    if (ok()) return true;
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(50ms);
-  }
 }
 
 // Threads joined however the test ends (a failed REQUIRE throws past them): `stop` is set first.

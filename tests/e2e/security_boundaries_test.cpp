@@ -120,7 +120,7 @@ TEST_CASE("security: a merge across territories shows the survivor's id to who s
                 .status == 200);
     ++probed;
     CAPTURE(v.id);
-    ApiClient c(gw.port(), key_of(v.id));
+    ApiClient c(gw.port(), siao::test::contracts::test_key(v.id));
     // What is disclosed: the survivor's id, where the absorbed record points to it.
     auto read = c.get("/api/v2/households/" + absorbed);
     CHECK(read.status == 301);

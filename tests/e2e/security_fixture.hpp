@@ -112,9 +112,6 @@ inline ContractView view_of(const std::string& text) {
   return v;
 }
 
-// The key the test gives `id`, through its own variable.
-inline std::string key_of(const std::string& id) { return contracts::test_key(id); }
-
 // The contract as the test runs it: the same scopes, territories, fields and adapter, but a key the test holds
 // (whatever credentials the file names), a quota no sweep reaches, and no outbound delivery (it needs a secret
 // and a receiver, and is no route). `territories`, when given, replaces the contract's (JSON text).

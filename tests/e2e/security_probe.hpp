@@ -64,7 +64,7 @@ class Probe {
   // One call on a connection of its own (the gateway closes some after an error), scanned.
   ApiResult call(const std::string& method, const std::string& target, const std::string& body = {},
                  std::map<std::string, std::string> headers = {}) {
-    ApiClient client(port_, key_of(view_.id));
+    ApiClient client(port_, contracts::test_key(view_.id));
     if (method == "PATCH" && !headers.contains("Content-Type")) headers["Content-Type"] = "application/merge-patch+json";
     auto r = client.send(method, target, body, headers);
     ++calls_;

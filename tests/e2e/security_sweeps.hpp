@@ -25,7 +25,7 @@ class BoundaryGateway {
       texts_[id] = for_test(text);
       const bool widen = seeded && views.back().adapter == "rosalie" && views.back().territories;
       g.contracts.put(id, widen ? for_test(text, R"("*")") : texts_[id]);
-      g.env[contracts::key_env(id)] = key_of(id);
+      g.env[contracts::key_env(id)] = contracts::test_key(id);
     }
     g.add({.id = kSeeder, .scopes = R"(["*"])", .quota = R"({"rate": 100000, "burst": 100000, "maxInFlight": 256})"});
     g.start();
@@ -33,7 +33,7 @@ class BoundaryGateway {
   }
 
   int port() const { return g.port(); }
-  ApiClient seeder() const { return ApiClient(g.port(), key_of(kSeeder)); }
+  ApiClient seeder() const { return ApiClient(g.port(), contracts::test_key(kSeeder)); }
   // Rows of what an exchange may write: a refused one leaves them unchanged.
   long long written() const {
     return g.count(
@@ -69,7 +69,7 @@ class BoundaryGateway {
     bool narrowed = false;
     for (const auto& v : views) {
       if (v.adapter != "rosalie") continue;
-      ApiClient rosalie(g.port(), key_of(v.id));
+      ApiClient rosalie(g.port(), contracts::test_key(v.id));
       for (const auto& t : world.territories) world.families[v.id].push_back(seed_rosalie(rosalie, world, t, ++n));
       if (v.territories) {
         g.contracts.put(v.id, texts_.at(v.id));

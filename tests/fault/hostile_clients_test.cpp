@@ -31,6 +31,7 @@
 
 #include "tests/fault/knobs.hpp"
 #include "tests/support/api_client.hpp"
+#include "tests/support/eventually.hpp"
 #include "tests/support/gateway_process.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/latency_probe.hpp"
@@ -102,16 +103,6 @@ std::chrono::milliseconds gateway_timeout(std::map<std::string, std::string>& en
   if (knob && std::string(knob) == "1") return otherwise;
   env[variable] = std::to_string(quick.count());
   return quick;
-}
-
-template <class Ok>
-bool eventually(Ok ok, std::chrono::milliseconds within) {
-  const auto deadline = Clock::now() + within;
-  while (!ok()) {
-    if (Clock::now() > deadline) return false;
-    std::this_thread::sleep_for(100ms);
-  }
-  return true;
 }
 
 // Whether the peer has closed `fd` (a FIN or a reset), without blocking and without consuming anything.
