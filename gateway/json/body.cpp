@@ -6,6 +6,7 @@
 #include <rapidjson/reader.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -20,7 +21,7 @@ namespace {
 
 constexpr unsigned kParseFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
 
-enum class Refusal { none, not_object, too_deep, lone_surrogate };
+enum class Refusal { none, not_object, too_deep, lone_surrogate, not_finite };
 
 // RapidJSON 1.1 decodes a \u escape naming a lone low surrogate ("\uDC02") into the bytes ED B0 82, which are
 // not UTF-8, where it refuses a lone high one; checked input holds no other way to those bytes (ED A0-BF).
@@ -42,7 +43,12 @@ class Guard : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Guard> {
   bool Uint(unsigned u) { return scalar() && doc_.Uint(u); }
   bool Int64(std::int64_t i) { return scalar() && doc_.Int64(i); }
   bool Uint64(std::uint64_t u) { return scalar() && doc_.Uint64(u); }
-  bool Double(double d) { return scalar() && doc_.Double(d); }
+  // RapidJSON 1.1 reads a number past the double range with a three-digit exponent ("2e308") as infinity, where
+  // it refuses a longer one: no JSON writer can give it back (a translation of it could not be written).
+  bool Double(double d) {
+    if (!std::isfinite(d)) refusal_ = Refusal::not_finite;
+    return refusal_ == Refusal::none && scalar() && doc_.Double(d);
+  }
   bool String(const char* s, rapidjson::SizeType n, bool copy) { return scalar() && text(s, n) && doc_.String(s, n, copy); }
   bool Key(const char* s, rapidjson::SizeType n, bool copy) { return text(s, n) && doc_.Key(s, n, copy); }
   bool StartObject() { return open() && doc_.StartObject(); }
@@ -186,6 +192,8 @@ rapidjson::Document parse_body(std::string_view body) {
                              std::to_string(parsed.Offset()) + ".");
     case Refusal::lone_surrogate:
       refuse_syntax(rapidjson::kParseErrorStringUnicodeSurrogateInvalid, parsed.Offset());
+    case Refusal::not_finite:
+      refuse_syntax(rapidjson::kParseErrorNumberTooBig, parsed.Offset());
     case Refusal::none:
       break;
   }

@@ -93,6 +93,19 @@ TEST_CASE("json body: an escaped lone surrogate is 400 malformed-json - in a val
   CHECK(std::string(parse_body(R"({"a":"\uD7FF\uE000"})")["a"].GetString()) == "\xED\x9F\xBF\xEE\x80\x80");
 }
 
+TEST_CASE("json body: a number past the double range is 400 malformed-json - even one RapidJSON reads as infinity") {
+  // "2e308" came back from RapidJSON 1.1 as infinity, which no writer can give back: a fuzzed Rosalie body put it
+  // in a translation that could not be written as JSON.
+  for (std::string_view body : {R"({"a":2e308})", R"({"a":[1,-2e308]})", R"({"a":1e400})", R"({"a":{"b":9.9e999}})"}) {
+    CAPTURE(body);
+    const auto p = refusal(body);
+    CHECK(p.status == 400);
+    CHECK(p.slug == "malformed-json");
+    CHECK(p.detail.find("Number too big") != std::string::npos);
+  }
+  CHECK(parse_body(R"({"a":1.7e308})")["a"].GetDouble() == 1.7e308);
+}
+
 TEST_CASE("json body: 32 levels of nesting are fine - 33 are 400 too-deep") {
   CHECK(parse_body(nested(31)).IsObject());  // the outer object is level 1
   const auto p = refusal(nested(32));
